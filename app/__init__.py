@@ -1,0 +1,1 @@
+"""Session Navigator: navigate, annotate and cite long event recordings."""

@@ -1,0 +1,36 @@
+from fastapi import APIRouter, status
+
+from app.deps import DEFAULT_PAGE, CursorQuery, LimitQuery, SessionDep
+from app.schemas import EventCreate, EventPublic, EventUpdate, Page
+from app.services import events as service
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+
+@router.get("")
+def list_events(
+    session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_PAGE
+) -> Page[EventPublic]:
+    rows, nxt = service.list_page(session, cursor=cursor, limit=limit)
+    return Page(items=[service.to_public(session, e) for e in rows], next=nxt)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_event(session: SessionDep, data: EventCreate) -> EventPublic:
+    return service.to_public(session, service.create(session, data=data))
+
+
+@router.get("/{event}")
+def get_event(session: SessionDep, event: str) -> EventPublic:
+    return service.to_public(session, service.get(session, slug=event))
+
+
+@router.patch("/{event}")
+def update_event(session: SessionDep, event: str, data: EventUpdate) -> EventPublic:
+    row = service.update(session, event=service.get(session, slug=event), data=data)
+    return service.to_public(session, row)
+
+
+@router.delete("/{event}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_event(session: SessionDep, event: str) -> None:
+    service.delete(session, event=service.get(session, slug=event))

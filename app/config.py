@@ -1,0 +1,46 @@
+"""Configuration from the environment, built by a factory so tests can override it."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting is documented in README.md (a test checks that)."""
+
+    model_config = SettingsConfigDict(env_prefix="SESSIONNAV_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"))
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    secret_key: str = ""
+    max_upload_bytes: int = 8 * 1024**3
+    demo: bool = True
+    base_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def effective_database_url(self) -> str:
+        """SQLite in the data folder unless DATABASE_URL names another database."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'sessionnav.db').resolve()}"
+
+    def prepare(self) -> "Settings":
+        """Create the data folders and keep a generated secret key across restarts."""
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        if not self.secret_key:
+            key_file = self.data_dir / "secret_key"
+            if not key_file.exists():
+                key_file.write_text(secrets.token_urlsafe(32))
+                key_file.chmod(0o600)
+            self.secret_key = key_file.read_text().strip()
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings().prepare()

@@ -1,0 +1,42 @@
+"""The one place that builds the product's public URLs (PRODUCT §4: they must last years)."""
+
+from urllib.parse import quote, urlencode
+
+from app.models import MediaKind, Recording
+from app.timecodes import TimeRange, format_range
+
+
+def _with_t(path: str, start: float | None, end: float | None = None) -> str:
+    if start is None:
+        return path
+    return f"{path}?{urlencode({'t': format_range(TimeRange(start, end))}, safe=',')}"
+
+
+def recording_url(slug: str, start: float | None = None, end: float | None = None) -> str:
+    return _with_t(f"/r/{quote(slug)}", start, end)
+
+
+def segment_url(recording_slug: str, segment_slug: str, offset: float | None = None) -> str:
+    """`t` on a segment link is relative to the segment, so it survives boundary edits."""
+    return _with_t(f"/r/{quote(recording_slug)}/s/{quote(segment_slug)}", offset)
+
+
+def annotation_url(annotation_id: int) -> str:
+    return f"/a/{annotation_id}"
+
+
+def speaker_url(slug: str) -> str:
+    return f"/speakers/{quote(slug)}"
+
+
+def event_url(slug: str) -> str:
+    return f"/e/{quote(slug)}"
+
+
+def media_src(recording: Recording) -> str | None:
+    """What a <video> element loads; YouTube recordings play through the IFrame API instead."""
+    if recording.media_kind is MediaKind.file and recording.media_path:
+        return f"/media/{quote(recording.media_path)}"
+    if recording.media_kind is MediaKind.url:
+        return recording.media_url
+    return None

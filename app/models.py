@@ -1,0 +1,210 @@
+"""Database tables. API shapes live in schemas.py; rules live in the services."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _enum(enum: type[StrEnum], name: str) -> sa.Enum:
+    """A VARCHAR with a CHECK on both databases: no PostgreSQL enum types to migrate."""
+    return sa.Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class MediaKind(StrEnum):
+    file = "file"
+    url = "url"
+    youtube = "youtube"
+
+
+class SegmentKind(StrEnum):
+    plenary = "plenary"
+    round_table = "round_table"
+    panel = "panel"
+    talk = "talk"
+    qa = "qa"
+    break_ = "break"
+    other = "other"
+
+
+class SpeakerRole(StrEnum):
+    moderator = "moderator"
+    speaker = "speaker"
+    panelist = "panelist"
+
+
+class AnnotationKind(StrEnum):
+    note = "note"
+    quote = "quote"
+    highlight = "highlight"
+    question = "question"
+    bookmark = "bookmark"
+
+
+class Visibility(StrEnum):
+    public = "public"
+    private = "private"
+
+
+class Placement(StrEnum):
+    exact = "exact"
+    approximate = "approximate"
+    unplaced = "unplaced"
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    title: str = Field(max_length=300)
+    place: str = Field(default="", max_length=200)
+    start_date: date | None = None
+    end_date: date | None = None
+    organisers: str = Field(default="", max_length=2000)
+    description: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Recording(SQLModel, table=True):
+    __table_args__ = (sa.CheckConstraint("duration > 0", name="duration_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)
+    slug: str = Field(max_length=80, unique=True)
+    title: str = Field(max_length=300)
+    media_kind: MediaKind = Field(sa_type=_enum(MediaKind, "media_kind"))
+    media_path: str | None = Field(default=None, max_length=500)
+    media_url: str | None = Field(default=None, max_length=2000)
+    youtube_id: str | None = Field(default=None, max_length=20)
+    duration: float | None = None
+    language: str = Field(default="en", max_length=35)
+    poster: str | None = Field(default=None, max_length=2000)
+    published: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Speaker(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200)
+    role: str = Field(default="", max_length=300)
+    organisation: str = Field(default="", max_length=300)
+    country: str = Field(default="", max_length=100)
+    bio: str = Field(default="", sa_type=sa.Text)
+    link: str | None = Field(default=None, max_length=2000)
+
+
+class Segment(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("recording_id", "slug", name="uq_segment_recording_slug"),
+        sa.CheckConstraint("start >= 0", name="start_not_negative"),
+        sa.CheckConstraint('start < "end"', name="start_before_end"),
+        # "Segment at time t" walks this index backwards from t.
+        sa.Index("ix_segment_recording_start", "recording_id", "start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", ondelete="CASCADE")
+    parent_id: int | None = Field(
+        default=None, foreign_key="segment.id", ondelete="CASCADE", index=True
+    )
+    slug: str = Field(max_length=80)
+    title: str = Field(max_length=300)
+    kind: SegmentKind = Field(default=SegmentKind.other, sa_type=_enum(SegmentKind, "segment_kind"))
+    start: float
+    end: float
+    description: str = Field(default="", sa_type=sa.Text)
+
+
+class SegmentSpeaker(SQLModel, table=True):
+    __tablename__ = "segment_speaker"
+
+    segment_id: int = Field(foreign_key="segment.id", ondelete="CASCADE", primary_key=True)
+    speaker_id: int = Field(
+        foreign_key="speaker.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    role: SpeakerRole = Field(
+        default=SpeakerRole.speaker, sa_type=_enum(SpeakerRole, "speaker_role")
+    )
+
+
+class Annotation(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("start >= 0", name="start_not_negative"),
+        sa.CheckConstraint('"end" IS NULL OR start < "end"', name="start_before_end"),
+        sa.CheckConstraint(
+            "(placement = 'unplaced') = (start IS NULL)", name="unplaced_has_no_time"
+        ),
+        # Windowed listing ("between t1 and t2") is a range scan on this index.
+        sa.Index("ix_annotation_recording_start", "recording_id", "start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", ondelete="CASCADE")
+    segment_id: int | None = Field(
+        default=None, foreign_key="segment.id", ondelete="SET NULL", index=True
+    )
+    speaker_id: int | None = Field(
+        default=None, foreign_key="speaker.id", ondelete="SET NULL", index=True
+    )
+    reply_to_id: int | None = Field(
+        default=None, foreign_key="annotation.id", ondelete="CASCADE", index=True
+    )
+    kind: AnnotationKind = Field(
+        default=AnnotationKind.note, sa_type=_enum(AnnotationKind, "annotation_kind")
+    )
+    start: float | None = None
+    end: float | None = None
+    placement: Placement = Field(default=Placement.exact, sa_type=_enum(Placement, "placement"))
+    text: str = Field(default="", sa_type=sa.Text)
+    author: str = Field(default="", max_length=200)
+    visibility: Visibility = Field(
+        default=Visibility.public, sa_type=_enum(Visibility, "visibility")
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AnnotationTag(SQLModel, table=True):
+    __tablename__ = "annotation_tag"
+
+    annotation_id: int = Field(foreign_key="annotation.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(max_length=50, primary_key=True, index=True)
+
+
+class TranscriptCue(SQLModel, table=True):
+    __tablename__ = "transcript_cue"
+    __table_args__ = (
+        sa.CheckConstraint("start >= 0", name="start_not_negative"),
+        sa.CheckConstraint('start < "end"', name="start_before_end"),
+        sa.Index("ix_transcript_cue_recording_start", "recording_id", "start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", ondelete="CASCADE")
+    speaker_id: int | None = Field(
+        default=None, foreign_key="speaker.id", ondelete="SET NULL", index=True
+    )
+    start: float
+    end: float
+    text: str = Field(sa_type=sa.Text)
+    language: str = Field(default="en", max_length=35)

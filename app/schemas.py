@@ -1,0 +1,264 @@
+"""API shapes: what clients send (Create/Update) and what they get back (Public)."""
+
+from datetime import date, datetime
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.models import (
+    AnnotationKind,
+    MediaKind,
+    Placement,
+    SegmentKind,
+    SpeakerRole,
+    Visibility,
+)
+
+MAX_SECONDS = 10_000_000  # ~115 days: longer than any recording, small enough to be exact
+
+Seconds = Annotated[
+    float,
+    Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False, description="Seconds from the start"),
+    AfterValidator(lambda v: round(v, 3)),
+]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
+    Field(description="lower-case letters, digits and single hyphens"),
+]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next: str | None = Field(description="cursor for the next page, null on the last")
+
+
+# Events
+
+
+class EventCreate(Strict):
+    slug: Slug | None = None
+    title: Title
+    place: Line = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    organisers: Annotated[str, StringConstraints(max_length=2000)] = ""
+    description: Text = ""
+
+
+class EventUpdate(Strict):
+    slug: Slug | None = None
+    title: Title | None = None
+    place: Line | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    organisers: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Text | None = None
+
+
+class EventPublic(BaseModel):
+    slug: str
+    title: str
+    place: str
+    start_date: date | None
+    end_date: date | None
+    organisers: str
+    description: str
+    recordings: list[str]
+
+
+# Recordings
+
+
+class RecordingCreate(Strict):
+    event: Slug
+    slug: Slug | None = None
+    title: Title
+    media_kind: MediaKind
+    media_path: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    media_url: Url | None = None
+    youtube_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{11}$")] | None = None
+    duration: Annotated[Seconds, Field(gt=0)] | None = None
+    language: Annotated[str, StringConstraints(max_length=35)] = "en"
+    poster: Url | None = None
+    published: bool = True
+
+
+class RecordingUpdate(Strict):
+    slug: Slug | None = None
+    title: Title | None = None
+    duration: Annotated[Seconds, Field(gt=0)] | None = None
+    language: Annotated[str, StringConstraints(max_length=35)] | None = None
+    poster: Url | None = None
+    published: bool | None = None
+
+
+class RecordingPublic(BaseModel):
+    slug: str
+    event: str
+    title: str
+    media_kind: MediaKind
+    media_src: str | None = Field(description="URL a player can load (null for YouTube)")
+    youtube_id: str | None
+    duration: float | None
+    duration_tc: str | None
+    language: str
+    poster: str | None
+    published: bool
+    links: dict[str, str]
+
+
+# Speakers
+
+
+class SpeakerCreate(Strict):
+    slug: Slug | None = None
+    name: Title
+    role: Line = ""
+    organisation: Line = ""
+    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    bio: Text = ""
+    link: Url | None = None
+
+
+class SpeakerUpdate(Strict):
+    slug: Slug | None = None
+    name: Title | None = None
+    role: Line | None = None
+    organisation: Line | None = None
+    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    bio: Text | None = None
+    link: Url | None = None
+
+
+class SpeakerPublic(BaseModel):
+    slug: str
+    name: str
+    role: str
+    organisation: str
+    country: str
+    bio: str
+    link: str | None
+
+
+# Segments
+
+
+class SegmentSpeakerIn(Strict):
+    speaker: Slug
+    role: SpeakerRole = SpeakerRole.speaker
+
+
+class SegmentSpeakerOut(BaseModel):
+    speaker: str
+    name: str
+    role: SpeakerRole
+
+
+class SegmentCreate(Strict):
+    slug: Slug | None = None
+    title: Title
+    kind: SegmentKind = SegmentKind.other
+    start: Seconds
+    end: Seconds
+    description: Text = ""
+    parent: Slug | None = None
+    speakers: list[SegmentSpeakerIn] = Field(default_factory=list, max_length=200)
+
+
+class SegmentUpdate(Strict):
+    slug: Slug | None = None
+    title: Title | None = None
+    kind: SegmentKind | None = None
+    start: Seconds | None = None
+    end: Seconds | None = None
+    description: Text | None = None
+    parent: Slug | None = None
+    speakers: list[SegmentSpeakerIn] | None = Field(default=None, max_length=200)
+
+
+class SegmentPublic(BaseModel):
+    slug: str
+    recording: str
+    title: str
+    kind: SegmentKind
+    start: float
+    start_tc: str
+    end: float
+    end_tc: str
+    description: str
+    parent: str | None
+    speakers: list[SegmentSpeakerOut]
+    links: dict[str, str]
+
+
+# Annotations
+
+
+class AnnotationCreate(Strict):
+    kind: AnnotationKind = AnnotationKind.note
+    start: Seconds | None = Field(default=None, description="null for an unplaced quote")
+    end: Seconds | None = None
+    placement: Placement | None = Field(
+        default=None, description="defaults to exact when start is given, else unplaced"
+    )
+    text: Text = ""
+    speaker: Slug | None = None
+    segment: Slug | None = Field(
+        default=None, description="defaults to the innermost segment at start"
+    )
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+    author: Line = ""
+    visibility: Visibility = Visibility.public
+    reply_to: int | None = Field(default=None, ge=1)
+
+
+class AnnotationUpdate(Strict):
+    kind: AnnotationKind | None = None
+    start: Seconds | None = None
+    end: Seconds | None = None
+    placement: Placement | None = None
+    text: Text | None = None
+    speaker: Slug | None = None
+    segment: Slug | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=50)
+    visibility: Visibility | None = None
+
+
+class AnnotationPublic(BaseModel):
+    id: int
+    recording: str
+    kind: AnnotationKind
+    start: float | None
+    start_tc: str | None
+    end: float | None
+    end_tc: str | None
+    placement: Placement
+    text: str
+    speaker: SpeakerPublic | None
+    segment: str | None
+    tags: list[str]
+    author: str
+    visibility: Visibility
+    reply_to: int | None
+    created_at: datetime
+    updated_at: datetime
+    links: dict[str, str]
+
+
+class ErrorBody(BaseModel):
+    detail: str = Field(description="what was wrong, in words a person can act on")
+    field: str | None = Field(description="the input at fault, e.g. 'body.start' or 'query.t'")

@@ -1,0 +1,245 @@
+from collections import defaultdict
+
+from sqlmodel import Session, col, delete, select
+
+from app import links
+from app.errors import Invalid, NotFound
+from app.models import (
+    Annotation,
+    AnnotationKind,
+    AnnotationTag,
+    Placement,
+    Recording,
+    Segment,
+    Speaker,
+    Visibility,
+    utcnow,
+)
+from app.pagination import decode_cursor, encode_cursor
+from app.schemas import AnnotationCreate, AnnotationPublic, AnnotationUpdate
+from app.services import segments as segment_service
+from app.services import speakers as speaker_service
+from app.services.common import apply_changes
+from app.timecodes import format_time
+
+
+def get(session: Session, *, annotation_id: int) -> Annotation:
+    """Private annotations stay invisible until accounts exist to say whose they are."""
+    annotation = session.get(Annotation, annotation_id)
+    if annotation is None or annotation.visibility is Visibility.private:
+        raise NotFound(f"no annotation {annotation_id}", field="path.annotation")
+    return annotation
+
+
+def list_page(
+    session: Session,
+    *,
+    recording: Recording,
+    start: float | None = None,
+    end: float | None = None,
+    kind: AnnotationKind | None = None,
+    speaker: str | None = None,
+    tag: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[Annotation], str | None]:
+    """Annotations in time order, then the unplaced ones; a window keeps only those starting
+    in [start, end], a range scan on ix_annotation_recording_start."""
+    stmt = select(Annotation).where(
+        Annotation.recording_id == recording.id,
+        Annotation.visibility == Visibility.public,
+        col(Annotation.reply_to_id).is_(None),
+    )
+    windowed = start is not None or end is not None
+    if start is not None:
+        stmt = stmt.where(Annotation.start >= start)
+    if end is not None:
+        stmt = stmt.where(Annotation.start <= end)
+    if kind is not None:
+        stmt = stmt.where(Annotation.kind == kind)
+    if speaker is not None:
+        stmt = stmt.where(
+            Annotation.speaker_id
+            == speaker_service.get(session, slug=speaker, field="query.speaker").id
+        )
+    if tag is not None:
+        stmt = stmt.where(
+            col(Annotation.id).in_(
+                select(AnnotationTag.annotation_id).where(AnnotationTag.tag == tag.lower())
+            )
+        )
+    # Two phases so each walks an index in order: placed by (start, id), then unplaced by id.
+    phase, after = ("placed", None) if not cursor else _read_cursor(cursor)
+    rows: list[Annotation] = []
+    if phase == "placed":
+        placed = stmt.where(col(Annotation.start).is_not(None))
+        if after:
+            placed = placed.where(
+                (Annotation.start > after[0])
+                | ((Annotation.start == after[0]) & (Annotation.id > after[1]))
+            )
+        rows = list(
+            session.exec(placed.order_by(Annotation.start, Annotation.id).limit(limit + 1)).all()
+        )
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            return rows[:limit], encode_cursor(["placed", last.start, last.id])
+        after = None
+    if windowed:
+        return rows, None
+    unplaced = stmt.where(col(Annotation.start).is_(None))
+    if after:
+        unplaced = unplaced.where(Annotation.id > after[1])
+    more = list(session.exec(unplaced.order_by(Annotation.id).limit(limit - len(rows) + 1)).all())
+    rows += more
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        return rows[:limit], encode_cursor(["unplaced", None, last.id])
+    return rows, None
+
+
+def _read_cursor(cursor: str) -> tuple[str, tuple]:
+    phase, start, last_id = decode_cursor(cursor, 3)
+    if phase not in ("placed", "unplaced") or not isinstance(last_id, int):
+        raise Invalid("the cursor is not one this API gave out", field="query.cursor")
+    return phase, (start, last_id)
+
+
+def _check(session: Session, recording: Recording, annotation: Annotation) -> None:
+    """The rules of PRODUCT §3: a range has start < end within the recording; an unplaced
+    quote has no time but belongs to a session; a quote names its speaker."""
+    if (annotation.placement is Placement.unplaced) != (annotation.start is None):
+        raise Invalid(
+            "an annotation without start must be 'unplaced', and an unplaced one has no start",
+            field="body.placement",
+        )
+    if annotation.start is None:
+        if annotation.end is not None:
+            raise Invalid("an unplaced annotation has no end", field="body.end")
+        if annotation.segment_id is None:
+            raise Invalid("an unplaced annotation must name its segment", field="body.segment")
+    if None not in (annotation.start, annotation.end) and annotation.end <= annotation.start:
+        raise Invalid("end must be after start", field="body.end")
+    latest = annotation.end if annotation.end is not None else annotation.start
+    if latest is not None and recording.duration is not None and latest > recording.duration:
+        field = "body.end" if annotation.end is not None else "body.start"
+        raise Invalid(
+            f"{format_time(latest)} is past the recording's end {format_time(recording.duration)}",
+            field=field,
+        )
+    if annotation.kind is AnnotationKind.quote and annotation.speaker_id is None:
+        raise Invalid("a quote names its speaker", field="body.speaker")
+
+
+def _resolve_refs(session: Session, recording: Recording, annotation: Annotation, data) -> None:
+    """Turn the slugs the client sent into ids; the segment defaults to the one at start."""
+    sent = data.model_fields_set
+    if "speaker" in sent:
+        annotation.speaker_id = (
+            speaker_service.get(session, slug=data.speaker, field="body.speaker").id
+            if data.speaker
+            else None
+        )
+    if data.segment is not None:
+        annotation.segment_id = segment_service.get(
+            session, recording=recording, slug=data.segment, field="body.segment"
+        ).id
+    elif annotation.start is not None and ("start" in sent or annotation.segment_id is None):
+        at = segment_service.at_time(session, recording=recording, t=annotation.start)
+        annotation.segment_id = at.id if at else None
+
+
+def _set_tags(session: Session, annotation: Annotation, tags: list[str]) -> None:
+    session.exec(delete(AnnotationTag).where(AnnotationTag.annotation_id == annotation.id))
+    for tag in dict.fromkeys(t.lower() for t in tags):
+        session.add(AnnotationTag(annotation_id=annotation.id, tag=tag))
+
+
+def create(session: Session, *, recording: Recording, data: AnnotationCreate) -> Annotation:
+    placement = data.placement or (Placement.unplaced if data.start is None else Placement.exact)
+    annotation = Annotation(
+        **data.model_dump(exclude={"speaker", "segment", "tags", "reply_to", "placement"}),
+        placement=placement,
+        recording_id=recording.id,
+    )
+    if data.reply_to is not None:
+        parent = session.get(Annotation, data.reply_to)
+        if parent is None or parent.recording_id != recording.id:
+            raise Invalid(f"no annotation {data.reply_to} on this recording", field="body.reply_to")
+        annotation.reply_to_id = parent.id
+    _resolve_refs(session, recording, annotation, data)
+    _check(session, recording, annotation)
+    session.add(annotation)
+    session.flush()
+    _set_tags(session, annotation, data.tags)
+    session.flush()
+    return annotation
+
+
+def update(session: Session, *, annotation: Annotation, data: AnnotationUpdate) -> Annotation:
+    """Placing an unplaced quote is an update that sends start (placement becomes exact)."""
+    recording = session.get(Recording, annotation.recording_id)
+    apply_changes(annotation, data, skip={"speaker", "segment", "tags", "placement"})
+    if data.placement is not None:
+        annotation.placement = data.placement
+    elif "start" in data.model_fields_set and annotation.placement is Placement.unplaced:
+        annotation.placement = Placement.exact
+    _resolve_refs(session, recording, annotation, data)
+    _check(session, recording, annotation)
+    if data.tags is not None:
+        _set_tags(session, annotation, data.tags)
+    annotation.updated_at = utcnow()
+    session.add(annotation)
+    session.flush()
+    return annotation
+
+
+def delete_annotation(session: Session, *, annotation: Annotation) -> None:
+    session.delete(annotation)
+    session.flush()
+
+
+def to_public_many(session: Session, annotations: list[Annotation]) -> list[AnnotationPublic]:
+    """Public shapes for a page, with tags, speakers and segments fetched once per page."""
+    ids = [a.id for a in annotations]
+    tags: dict[int, list[str]] = defaultdict(list)
+    for annotation_id, tag in session.exec(
+        select(AnnotationTag.annotation_id, AnnotationTag.tag)
+        .where(col(AnnotationTag.annotation_id).in_(ids))
+        .order_by(AnnotationTag.tag)
+    ):
+        tags[annotation_id].append(tag)
+    speakers = _by_id(session, Speaker, {a.speaker_id for a in annotations})
+    segments = _by_id(session, Segment, {a.segment_id for a in annotations})
+    recordings = _by_id(session, Recording, {a.recording_id for a in annotations})
+    return [
+        AnnotationPublic(
+            **a.model_dump(exclude={"recording_id", "segment_id", "speaker_id", "reply_to_id"}),
+            recording=recordings[a.recording_id].slug,
+            start_tc=format_time(a.start) if a.start is not None else None,
+            end_tc=format_time(a.end) if a.end is not None else None,
+            speaker=speaker_service.to_public(speakers[a.speaker_id]) if a.speaker_id else None,
+            segment=segments[a.segment_id].slug if a.segment_id else None,
+            tags=tags[a.id],
+            reply_to=a.reply_to_id,
+            links={
+                "permalink": links.annotation_url(a.id),
+                "navigator": _navigator_link(a, recordings[a.recording_id], segments),
+            },
+        )
+        for a in annotations
+    ]
+
+
+def _navigator_link(annotation: Annotation, recording: Recording, segments: dict) -> str:
+    """Placed annotations open at their second; unplaced ones at their session."""
+    if annotation.start is None and annotation.segment_id:
+        return links.segment_url(recording.slug, segments[annotation.segment_id].slug)
+    return links.recording_url(recording.slug, annotation.start, annotation.end)
+
+
+def _by_id(session: Session, model, ids: set[int | None]) -> dict:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}

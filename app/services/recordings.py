@@ -1,0 +1,114 @@
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from app import links, video
+from app.errors import Invalid
+from app.media import resolve_media_path
+from app.models import Annotation, Event, MediaKind, Recording, Segment
+from app.pagination import keyset_page
+from app.schemas import RecordingCreate, RecordingPublic, RecordingUpdate
+from app.services import events
+from app.services.common import apply_changes, exists, get_one
+from app.slugs import claim_slug
+from app.timecodes import format_time
+
+_SOURCE_FIELD = {
+    MediaKind.file: "media_path",
+    MediaKind.url: "media_url",
+    MediaKind.youtube: "youtube_id",
+}
+
+
+def get(session: Session, *, slug: str) -> Recording:
+    return get_one(session, Recording, "recording", "path.recording", slug=slug)
+
+
+def list_page(session: Session, *, cursor: str | None, limit: int, event: str | None = None):
+    stmt = select(Recording)
+    if event is not None:
+        stmt = stmt.where(Recording.event_id == events.get(session, slug=event).id)
+    return keyset_page(session, stmt, [Recording.id], cursor, limit)
+
+
+def create(session: Session, *, data: RecordingCreate, media_dir: Path) -> Recording:
+    """A recording needs exactly the source field its media_kind names; files are probed."""
+    event = events.get(session, slug=data.event)
+    wanted = _SOURCE_FIELD[data.media_kind]
+    for kind, field in _SOURCE_FIELD.items():
+        given = getattr(data, field) is not None
+        if given != (kind is data.media_kind):
+            verb = "needs" if kind is data.media_kind else "takes no"
+            raise Invalid(
+                f"a recording of media_kind {data.media_kind.value!r} {verb} {field}",
+                field=f"body.{field if given else wanted}",
+            )
+    recording = Recording(
+        **data.model_dump(exclude={"event", "slug"}),
+        event_id=event.id,
+        slug=claim_slug(data.slug, data.title, lambda s: exists(session, Recording, slug=s)),
+    )
+    if data.media_kind is MediaKind.file:
+        path = resolve_media_path(media_dir, data.media_path)
+        try:
+            info = video.probe(path)
+        except video.InvalidMedia as exc:
+            raise Invalid(str(exc), field="body.media_path") from None
+        recording.duration = recording.duration or info.duration
+    session.add(recording)
+    session.flush()
+    return recording
+
+
+def update(session: Session, *, recording: Recording, data: RecordingUpdate) -> Recording:
+    if data.slug and data.slug != recording.slug:
+        recording.slug = claim_slug(data.slug, "", lambda s: exists(session, Recording, slug=s))
+    apply_changes(recording, data, skip={"slug"})
+    if data.duration is not None:
+        _check_duration_holds(session, recording)
+    session.add(recording)
+    session.flush()
+    return recording
+
+
+def _check_duration_holds(session: Session, recording: Recording) -> None:
+    """Shortening a recording must not leave segments or annotations past its end."""
+    latest = max(
+        session.exec(
+            select(func.max(Segment.end)).where(Segment.recording_id == recording.id)
+        ).one()
+        or 0,
+        session.exec(
+            select(func.max(func.coalesce(Annotation.end, Annotation.start))).where(
+                Annotation.recording_id == recording.id
+            )
+        ).one()
+        or 0,
+    )
+    if latest > recording.duration:
+        raise Invalid(
+            f"duration {format_time(recording.duration)} would cut off content that runs "
+            f"to {format_time(latest)}",
+            field="body.duration",
+        )
+
+
+def delete(session: Session, *, recording: Recording) -> None:
+    session.delete(recording)
+    session.flush()
+
+
+def to_public(session: Session, recording: Recording) -> RecordingPublic:
+    event = session.get(Event, recording.event_id)
+    slug = recording.slug
+    return RecordingPublic(
+        **recording.model_dump(exclude={"event_id"}),
+        event=event.slug,
+        media_src=links.media_src(recording),
+        duration_tc=format_time(recording.duration) if recording.duration else None,
+        links={
+            "navigator": links.recording_url(slug),
+            "segments": f"/api/v1/recordings/{slug}/segments",
+            "annotations": f"/api/v1/recordings/{slug}/annotations",
+        },
+    )

@@ -1,0 +1,173 @@
+from sqlmodel import Session, col, delete, select
+
+from app import links
+from app.errors import Invalid
+from app.models import Recording, Segment, SegmentSpeaker, Speaker
+from app.schemas import SegmentCreate, SegmentPublic, SegmentSpeakerOut, SegmentUpdate
+from app.services import speakers as speaker_service
+from app.services.common import apply_changes, exists, get_one
+from app.slugs import claim_slug
+from app.timecodes import format_time
+
+
+def get(session: Session, *, recording: Recording, slug: str, field="path.segment") -> Segment:
+    return get_one(session, Segment, "segment", field, recording_id=recording.id, slug=slug)
+
+
+def list_all(session: Session, *, recording: Recording) -> list[Segment]:
+    """All segments in time order; a recording holds tens of them, so no paging."""
+    return list(
+        session.exec(
+            select(Segment)
+            .where(Segment.recording_id == recording.id)
+            .order_by(Segment.start, Segment.id)
+        ).all()
+    )
+
+
+def at_time(session: Session, *, recording: Recording, t: float) -> Segment | None:
+    """The innermost segment playing at `t`: a backward walk of (recording_id, start)."""
+    return session.exec(
+        select(Segment)
+        .where(Segment.recording_id == recording.id, Segment.start <= t, Segment.end > t)
+        .order_by(col(Segment.start).desc())
+        .limit(1)
+    ).first()
+
+
+def _check(session: Session, recording: Recording, segment: Segment) -> None:
+    if segment.start >= segment.end:
+        raise Invalid("end must be after start", field="body.end")
+    if recording.duration is not None and segment.end > recording.duration:
+        raise Invalid(
+            f"end {format_time(segment.end)} is past the recording's end "
+            f"{format_time(recording.duration)}",
+            field="body.end",
+        )
+    overlap = session.exec(
+        select(Segment).where(
+            Segment.recording_id == recording.id,
+            Segment.parent_id == segment.parent_id
+            if segment.parent_id
+            else col(Segment.parent_id).is_(None),
+            Segment.start < segment.end,
+            Segment.end > segment.start,
+            Segment.id != segment.id if segment.id else True,
+        )
+    ).first()
+    if overlap is not None:
+        raise Invalid(
+            f"it would overlap {overlap.title!r} "
+            f"({format_time(overlap.start)} to {format_time(overlap.end)})",
+            field="body.start",
+        )
+    if segment.parent_id is None:
+        children = (
+            session.exec(select(Segment).where(Segment.parent_id == segment.id)).all()
+            if segment.id is not None
+            else []
+        )
+        for child in children:
+            if child.start < segment.start or child.end > segment.end:
+                raise Invalid(
+                    f"the segment {child.slug!r} inside it would fall outside", field="body.start"
+                )
+        return
+    parent = session.get(Segment, segment.parent_id)
+    if parent.id == segment.id or parent.parent_id is not None:
+        raise Invalid("segments nest one level only", field="body.parent")
+    if segment.id is not None and exists(session, Segment, parent_id=segment.id):
+        raise Invalid("a segment holding others cannot itself be nested", field="body.parent")
+    if segment.start < parent.start or segment.end > parent.end:
+        raise Invalid(
+            f"a segment inside {parent.slug!r} must lie within "
+            f"{format_time(parent.start)} to {format_time(parent.end)}",
+            field="body.start",
+        )
+
+
+def _set_speakers(session: Session, segment: Segment, entries) -> None:
+    session.exec(delete(SegmentSpeaker).where(SegmentSpeaker.segment_id == segment.id))
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if entry.speaker in seen:
+            raise Invalid(f"speaker {entry.speaker!r} listed twice", field=f"body.speakers.{i}")
+        seen.add(entry.speaker)
+        speaker = speaker_service.get(session, slug=entry.speaker, field=f"body.speakers.{i}")
+        session.add(SegmentSpeaker(segment_id=segment.id, speaker_id=speaker.id, role=entry.role))
+
+
+def _parent_id(session: Session, recording: Recording, slug: str | None) -> int | None:
+    if slug is None:
+        return None
+    return get(session, recording=recording, slug=slug, field="body.parent").id
+
+
+def create(session: Session, *, recording: Recording, data: SegmentCreate) -> Segment:
+    slug = claim_slug(
+        data.slug,
+        data.title,
+        lambda s: exists(session, Segment, recording_id=recording.id, slug=s),
+    )
+    segment = Segment(
+        **data.model_dump(exclude={"slug", "parent", "speakers"}),
+        slug=slug,
+        recording_id=recording.id,
+        parent_id=_parent_id(session, recording, data.parent),
+    )
+    _check(session, recording, segment)
+    session.add(segment)
+    session.flush()
+    _set_speakers(session, segment, data.speakers)
+    session.flush()
+    return segment
+
+
+def update(
+    session: Session, *, recording: Recording, segment: Segment, data: SegmentUpdate
+) -> Segment:
+    if data.slug and data.slug != segment.slug:
+        segment.slug = claim_slug(
+            data.slug, "", lambda s: exists(session, Segment, recording_id=recording.id, slug=s)
+        )
+    if "parent" in data.model_fields_set:
+        segment.parent_id = _parent_id(session, recording, data.parent)
+    apply_changes(segment, data, skip={"slug", "parent", "speakers"})
+    _check(session, recording, segment)
+    if data.speakers is not None:
+        _set_speakers(session, segment, data.speakers)
+    session.add(segment)
+    session.flush()
+    return segment
+
+
+def delete_segment(session: Session, *, segment: Segment) -> None:
+    session.delete(segment)
+    session.flush()
+
+
+def speakers_of(session: Session, segment: Segment) -> list[tuple[Speaker, SegmentSpeaker]]:
+    return list(
+        session.exec(
+            select(Speaker, SegmentSpeaker)
+            .join(SegmentSpeaker, SegmentSpeaker.speaker_id == Speaker.id)
+            .where(SegmentSpeaker.segment_id == segment.id)
+            .order_by(SegmentSpeaker.role, Speaker.name)
+        ).all()
+    )
+
+
+def to_public(session: Session, recording: Recording, segment: Segment) -> SegmentPublic:
+    parent = session.get(Segment, segment.parent_id) if segment.parent_id else None
+    return SegmentPublic(
+        **segment.model_dump(exclude={"recording_id", "parent_id"}),
+        recording=recording.slug,
+        start_tc=format_time(segment.start),
+        end_tc=format_time(segment.end),
+        parent=parent.slug if parent else None,
+        speakers=[
+            SegmentSpeakerOut(speaker=s.slug, name=s.name, role=link.role)
+            for s, link in speakers_of(session, segment)
+        ],
+        links={"navigator": links.segment_url(recording.slug, segment.slug)},
+    )

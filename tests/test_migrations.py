@@ -1,0 +1,30 @@
+"""The schema comes from the migrations alone, and they agree with the models."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from app.db import get_engine
+
+
+def test_migrations_and_models_agree(database_url):
+    with get_engine(database_url).connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_migrated_database_has_every_table_and_the_time_indexes(database_url):
+    inspector = inspect(get_engine(database_url))
+    assert set(inspector.get_table_names()) >= set(SQLModel.metadata.tables)
+    indexes = {i["name"] for i in inspector.get_indexes("annotation")}
+    assert "ix_annotation_recording_start" in indexes
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(database_url):
+    engine = get_engine(database_url)
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
