@@ -1,0 +1,13 @@
+"""The browser harness itself: the real server answers a real Chromium."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_browser_reaches_the_live_server(page, demo):
+    response = page.goto("/api/v1/events")
+    assert response.status == 200
+    assert json.loads(page.inner_text("body"))["items"][0]["slug"] == demo
