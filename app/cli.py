@@ -1,14 +1,21 @@
 """The `sessionnav` command. Every command is documented in README.md (a test checks that)."""
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from sqlmodel import select
 
+from app import programme, transcripts, writeup
 from app.config import get_settings
 from app.db import get_engine, migrate, session_scope
 from app.demo import load_demo
+from app.errors import DomainError
 from app.models import Event
+from app.schemas import WriteupApply
+from app.services import recordings
+from app.textfiles import decode
 
 
 def cmd_migrate(_args: argparse.Namespace) -> None:
@@ -40,6 +47,65 @@ def cmd_serve(args: argparse.Namespace) -> None:
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers)
 
 
+def cmd_import(args: argparse.Namespace) -> None:
+    """Import a transcript, a programme or a write-up into a recording (all or nothing)."""
+    settings = get_settings()
+    migrate(settings.effective_database_url)
+    try:
+        text = decode(Path(args.file).read_bytes(), field="file")
+        for session in session_scope(get_engine(settings.effective_database_url)):
+            recording = recordings.get(session, slug=args.recording)
+            print(IMPORTERS[args.kind](session, recording, text, args))
+    except DomainError as exc:
+        sys.exit(f"error: {args.file}: {exc.message}")
+
+
+def _import_transcript(session, recording, text, args) -> str:
+    result = transcripts.import_transcript(
+        session,
+        recording=recording,
+        text=text,
+        format=args.format,
+        language=args.language,
+        field="file",
+        progress=True,
+    )
+    report = f"{result.cues} cues ({result.language}) stored"
+    if result.speakers_created:
+        report += f"; new speakers: {', '.join(result.speakers_created)}"
+    return report
+
+
+def _import_programme(session, recording, text, args) -> str:
+    preview = programme.preview(session, recording=recording, text=text)
+    if not args.dry_run:
+        preview = programme.apply(session, recording=recording, preview=preview, field="file")
+    lines = [f"{s.start_tc} to {s.end_tc}  {s.kind.value:<11} {s.title}" for s in preview.segments]
+    lines += [f"line {p.line}: {p.message}" for p in preview.problems]
+    lines.append("stored" if preview.stored else "nothing stored (dry run)")
+    return "\n".join(lines)
+
+
+def _import_writeup(session, recording, text, args) -> str:
+    """Without --apply: print the proposals as JSON for an editor to correct; with it, FILE
+    is that corrected JSON (speakers, and quotes with their segment) and is stored."""
+    if not args.apply:
+        return writeup.propose(session, text=text, field="file").model_dump_json(indent=2)
+    try:
+        data = WriteupApply.model_validate(json.loads(text))
+    except ValueError as exc:
+        raise DomainError(f"not the JSON of confirmed proposals: {exc}") from None
+    result = writeup.apply(session, recording=recording, data=data)
+    return result.model_dump_json(indent=2)
+
+
+IMPORTERS = {
+    "transcript": _import_transcript,
+    "programme": _import_programme,
+    "writeup": _import_writeup,
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sessionnav", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -50,6 +116,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     commands.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(func=cmd_migrate)
     commands.add_parser("demo", help=cmd_demo.__doc__).set_defaults(func=cmd_demo)
+    importing = commands.add_parser("import", help=cmd_import.__doc__)
+    kinds = importing.add_subparsers(dest="kind", required=True)
+    for kind, help in (
+        ("transcript", "a WebVTT or SRT transcript (replaces the one in its language)"),
+        ("programme", "programme lines or a YouTube chapter list, as segments"),
+        ("writeup", "an article: speakers and quotes proposed, or applied with --apply"),
+    ):
+        sub = kinds.add_parser(kind, help=help)
+        sub.add_argument("recording", help="the recording's slug")
+        sub.add_argument("file", help="the file to import (UTF-8 text)")
+        sub.set_defaults(func=cmd_import)
+    kinds.choices["transcript"].add_argument(
+        "--format", type=transcripts.TranscriptFormat, choices=list(transcripts.TranscriptFormat)
+    )
+    kinds.choices["transcript"].add_argument("--language", help="BCP 47 tag")
+    kinds.choices["programme"].add_argument("--dry-run", action="store_true")
+    kinds.choices["writeup"].add_argument("--apply", action="store_true")
     return parser
 
 

@@ -208,3 +208,13 @@ class TranscriptCue(SQLModel, table=True):
     end: float
     text: str = Field(sa_type=sa.Text)
     language: str = Field(default="en", max_length=35)
+
+
+class SearchKind(StrEnum):
+    """What a search hit is; quotes are annotations of kind quote, told apart for filtering."""
+
+    segment = "segment"
+    speaker = "speaker"
+    annotation = "annotation"
+    quote = "quote"
+    cue = "cue"

@@ -9,6 +9,7 @@ from app.models import (
     AnnotationKind,
     MediaKind,
     Placement,
+    SearchKind,
     SegmentKind,
     SpeakerRole,
     Visibility,
@@ -262,3 +263,134 @@ class AnnotationPublic(BaseModel):
 class ErrorBody(BaseModel):
     detail: str = Field(description="what was wrong, in words a person can act on")
     field: str | None = Field(description="the input at fault, e.g. 'body.start' or 'query.t'")
+
+
+# Search
+
+
+class SearchHit(BaseModel):
+    kind: SearchKind
+    id: int
+    title: str = Field(description="plain text")
+    snippet: str = Field(description="HTML: the user's text escaped, the hits in <mark>")
+    recording: str | None = None
+    segment: str | None = None
+    speaker: str | None = None
+    start: float | None = Field(default=None, description="the second the link opens at")
+    start_tc: str | None = None
+    url: str = Field(description="deep link to the hit's moment (or the speaker's page)")
+    score: float = Field(description="relevance; higher is better, comparable within a query")
+
+
+# Transcripts
+
+
+class TranscriptCuePublic(BaseModel):
+    id: int
+    start: float
+    start_tc: str
+    end: float
+    end_tc: str
+    text: str
+    speaker: str | None = Field(description="the speaker's slug")
+    speaker_name: str | None
+    language: str
+    url: str = Field(description="deep link opening the recording at the cue")
+
+
+class TranscriptImported(BaseModel):
+    cues: int
+    language: str
+    speakers_matched: list[str] = Field(description="slugs of speakers found by name")
+    speakers_created: list[str] = Field(description="slugs of speakers the voices added")
+
+
+# Programme import
+
+
+class ProgrammeItem(BaseModel):
+    line: int
+    title: str
+    kind: SegmentKind
+    slug: str
+    start: float
+    start_tc: str
+    end: float
+    end_tc: str
+
+
+class ImportProblem(BaseModel):
+    line: int
+    message: str
+
+
+class ProgrammePreview(BaseModel):
+    segments: list[ProgrammeItem]
+    problems: list[ImportProblem] = Field(description="nothing is stored while any remain")
+    stored: bool
+
+
+# Write-up import
+
+
+class WriteupSpeaker(BaseModel):
+    key: str = Field(description="how quotes refer to this speaker")
+    name: str
+    role: str
+    organisation: str
+    country: str
+    existing: str | None = Field(description="slug of the stored speaker of that name")
+
+
+class WriteupQuote(BaseModel):
+    text: str
+    speaker: str = Field(description="key of a proposed speaker")
+    evidence: str = Field(description="the sentence that attributes the quote")
+
+
+class WriteupProposals(BaseModel):
+    speakers: list[WriteupSpeaker]
+    quotes: list[WriteupQuote]
+
+
+class WriteupSpeakerIn(Strict):
+    key: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    role: Line = ""
+    organisation: Line = ""
+    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+
+
+class WriteupQuoteIn(Strict):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+    speaker: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    segment: Slug = Field(description="the session the quote belongs to")
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+
+
+class WriteupApply(Strict):
+    """The proposals as the editor confirmed or corrected them."""
+
+    speakers: list[WriteupSpeakerIn] = Field(max_length=500)
+    quotes: list[WriteupQuoteIn] = Field(default_factory=list, max_length=2000)
+
+
+class WriteupApplied(BaseModel):
+    speakers_created: list[str]
+    speakers_matched: list[str]
+    quotes_created: list[int]
+    quotes_skipped: int = Field(description="already stored with the same speaker and text")
+
+
+# Quote placement
+
+
+class PlacementProposal(BaseModel):
+    annotation: int
+    start: float
+    start_tc: str
+    end: float
+    end_tc: str
+    confidence: int = Field(ge=0, le=100, description="how well the words match, 0-100")
+    cues: list[int] = Field(description="ids of the transcript cues that hold the words")
+    url: str

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel, create_engine
 
 import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import Settings
+from app.search import include_name
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or Settings().effective_database_url
@@ -13,7 +14,12 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=url, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        url=url,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -23,7 +29,10 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         # Batch mode lets ALTERs run on SQLite, which rebuilds the table instead.
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -6,11 +6,14 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from app.db import get_engine
+from app.search import include_name
 
 
 def test_migrations_and_models_agree(database_url):
     with get_engine(database_url).connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, SQLModel.metadata) == []
 
 

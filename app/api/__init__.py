@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from app.api import annotations, events, recordings, segments, speakers
+from app.api import (
+    annotations,
+    events,
+    imports,
+    recordings,
+    search,
+    segments,
+    speakers,
+    transcripts,
+)
 
 router = APIRouter(prefix="/api/v1")
-for module in (events, recordings, segments, speakers, annotations):
+for module in (events, recordings, segments, speakers, annotations, transcripts, search, imports):
     router.include_router(module.router)

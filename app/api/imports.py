@@ -1,0 +1,117 @@
+"""Imports that turn documents into a recording's structure: programme and write-up.
+
+Every import reads its text the same way (`TextBody`): a form with a file in the field
+"file" or the text in "text", a JSON body {"text": ...}, or the text itself as the body.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app import programme, writeup
+from app.deps import SessionDep
+from app.errors import Invalid
+from app.schemas import ProgrammePreview, WriteupApplied, WriteupApply, WriteupProposals
+from app.services import recordings
+from app.textfiles import MAX_TEXT_BYTES, decode
+
+router = APIRouter(prefix="/recordings/{recording}", tags=["imports"])
+
+
+@dataclass(frozen=True)
+class UploadedText:
+    text: str
+    field: str  # where errors point: body, body.text or body.file
+
+
+async def read_text(request: Request) -> UploadedText:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        async with request.form(max_files=1, max_fields=10) as form:  # closes the upload
+            upload, text = form.get("file"), form.get("text")
+            if upload is not None and not isinstance(upload, str) and upload.filename:
+                data = await upload.read(MAX_TEXT_BYTES + 1)
+                return UploadedText(decode(data, field="body.file"), "body.file")
+        if isinstance(text, str):
+            return UploadedText(text, "body.text")
+        raise Invalid("send a file in the form field 'file' or text in 'text'", field="body.file")
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_TEXT_BYTES:
+            break
+    if content_type == "application/json":
+        try:
+            payload = json.loads(decode(bytes(data), field="body"))
+        except ValueError as exc:
+            raise Invalid(f"the body is not valid JSON ({exc})", field="body") from None
+        if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
+            raise Invalid("body.text is required (a string)", field="body.text")
+        return UploadedText(payload["text"], "body.text")
+    return UploadedText(decode(bytes(data), field="body"), "body")
+
+
+TextBody = Annotated[UploadedText, Depends(read_text)]
+TEXT_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"text": {"type": "string"}},
+                    "required": ["text"],
+                }
+            },
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "properties": {"text": {"type": "string"}}}
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "text": {"type": "string"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post("/programme", openapi_extra=TEXT_BODY_DOC)
+def import_programme(
+    session: SessionDep,
+    response: Response,
+    recording: str,
+    body: TextBody,
+    dry_run: Annotated[bool, Query(description="only preview; store nothing")] = False,
+) -> ProgrammePreview:
+    """Segments from programme lines (`2:20:00 to 04:03:55 - the round table "…";`) or a
+    YouTube chapter list (`00:00 Intro`): all of them, or none when any line is wrong."""
+    rec = recordings.get(session, slug=recording)
+    preview = programme.preview(session, recording=rec, text=body.text)
+    if dry_run:
+        return preview
+    response.status_code = status.HTTP_201_CREATED
+    return programme.apply(session, recording=rec, preview=preview, field=body.field)
+
+
+@router.post("/writeup/proposals", openapi_extra=TEXT_BODY_DOC)
+def writeup_proposals(session: SessionDep, recording: str, body: TextBody) -> WriteupProposals:
+    """Speakers (name, role, organisation) and their direct quotes found in an article:
+    drafts for an editor to confirm; nothing is stored."""
+    recordings.get(session, slug=recording)
+    return writeup.propose(session, text=body.text, field=body.field)
+
+
+@router.post("/writeup/apply", status_code=status.HTTP_201_CREATED)
+def writeup_apply(session: SessionDep, recording: str, data: WriteupApply) -> WriteupApplied:
+    """Store the confirmed proposals: speakers (matched by name or created) and their quotes
+    as unplaced quotes in the given sessions, to be placed on their second later."""
+    rec = recordings.get(session, slug=recording)
+    return writeup.apply(session, recording=rec, data=data)

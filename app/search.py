@@ -1,0 +1,209 @@
+"""Full-text search across segments, speakers, annotations, quotes and transcript cues.
+
+One interface, `search`, over a backend per database (app.search_backends). What a person
+types is never handed to the database's query language: it is reduced to words and quoted
+phrases first, so stray quotes, `*`, `-`, `NEAR`, `AND`, parentheses or `:` cannot cause an
+error, only a search for the words that are there.
+"""
+
+import html
+import re
+from collections import defaultdict
+
+from sqlmodel import Session, col, select
+
+from app import links
+from app.errors import Invalid
+from app.models import (
+    Annotation,
+    Event,
+    Recording,
+    SearchKind,
+    Segment,
+    Speaker,
+    TranscriptCue,
+)
+from app.pagination import decode_cursor, encode_cursor
+from app.schemas import SearchHit
+from app.search_backends import START, STOP, TABLE_OF, Scope, Term, backend_for
+from app.services.common import get_one
+from app.timecodes import format_time
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 12
+MAX_WORD_CHARS = 60
+MAX_OFFSET = 1000  # ranked results are read from the top; nobody pages past this
+_WORD = re.compile(r"[^\W_]+(\*?)")
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's include_name hook: the fts_* tables, triggers and indexes of migration 0002
+    are made by raw SQL, not by the models, so autogenerate must not compare them."""
+    return not (name or "").startswith("fts_")
+
+
+def parse_query(q: str) -> list[Term]:
+    """Words and "quoted phrases" from what a person typed; a trailing * asks for a prefix.
+
+    Everything else (operators, brackets, unbalanced quotes) is read as a separator.
+    """
+    terms: list[Term] = []
+    for i, chunk in enumerate(q[:MAX_QUERY_CHARS].split('"')):
+        found = [
+            (m[0].rstrip("*")[:MAX_WORD_CHARS].lower(), bool(m[1])) for m in _WORD.finditer(chunk)
+        ]
+        if i % 2 and len(found) > 1:  # inside quotes: one phrase
+            terms.append(Term(tuple(word for word, _ in found)))
+        else:
+            terms.extend(Term((word,), prefix) for word, prefix in found)
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def mark(snippet: str) -> str:
+    """HTML-escape the user's text first, then turn the backend's sentinels into <mark>."""
+    return html.escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def _scope(
+    session: Session,
+    *,
+    event: str | None,
+    recording: str | None,
+    speaker: str | None,
+    kind: SearchKind | None,
+) -> Scope:
+    """Resolve the filters' slugs (404 naming the parameter when one is unknown)."""
+    recordings = None
+    if recording is not None:
+        rec = get_one(session, Recording, "recording", "query.recording", slug=recording)
+        recordings = [rec.id]
+    if event is not None:
+        ev = get_one(session, Event, "event", "query.event", slug=event)
+        in_event = list(session.exec(select(Recording.id).where(Recording.event_id == ev.id)))
+        recordings = in_event if recordings is None else [r for r in recordings if r in in_event]
+    speaker_id = (
+        get_one(session, Speaker, "speaker", "query.speaker", slug=speaker).id
+        if speaker is not None
+        else None
+    )
+    kinds = frozenset([kind] if kind else SearchKind)
+    return Scope(recordings=recordings, speaker=speaker_id, kinds=kinds)
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    (offset,) = decode_cursor(cursor, 1)
+    if not isinstance(offset, int) or not 0 < offset <= MAX_OFFSET:
+        raise Invalid("the cursor is not one this API gave out", field="query.cursor")
+    return offset
+
+
+def search(
+    session: Session,
+    *,
+    q: str,
+    event: str | None = None,
+    recording: str | None = None,
+    speaker: str | None = None,
+    kind: SearchKind | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[SearchHit], str | None]:
+    """Ranked hits, best first, each with a snippet and a deep link; and the next cursor."""
+    scope = _scope(session, event=event, recording=recording, speaker=speaker, kind=kind)
+    offset = _offset(cursor)
+    terms = parse_query(q)
+    if not terms or scope.recordings == []:
+        return [], None
+    backend = backend_for(session)
+    rows = backend.matches(session, terms, scope, limit + 1, offset)
+    more = len(rows) > limit and offset + limit < MAX_OFFSET
+    rows = rows[:limit]
+    by_table: dict[str, list[int]] = defaultdict(list)
+    for kind_name, id_, _ in rows:
+        by_table[TABLE_OF[SearchKind(kind_name)]].append(id_)
+    snippets = {
+        table: backend.snippets(session, terms, table, ids) for table, ids in by_table.items()
+    }
+    hits = _Hits(session, by_table)
+    items = [
+        hits.build(SearchKind(k), id_, score, snippets[TABLE_OF[SearchKind(k)]].get(id_, ""))
+        for k, id_, score in rows
+    ]
+    return items, encode_cursor([offset + limit]) if more else None
+
+
+class _Hits:
+    """The rows behind a page of hits, fetched once per table, turned into SearchHits."""
+
+    def __init__(self, session: Session, by_table: dict[str, list[int]]) -> None:
+        models = {
+            "segment": Segment,
+            "speaker": Speaker,
+            "annotation": Annotation,
+            "transcript_cue": TranscriptCue,
+        }
+        self.rows = {
+            table: {
+                r.id: r
+                for r in session.exec(select(models[table]).where(col(models[table].id).in_(ids)))
+            }
+            for table, ids in by_table.items()
+        }
+        found = [r for rows in self.rows.values() for r in rows.values()]
+        rec_ids = {r.recording_id for r in found if hasattr(r, "recording_id")}
+        seg_ids = {r.segment_id for r in found if getattr(r, "segment_id", None)}
+        spk_ids = {r.speaker_id for r in found if getattr(r, "speaker_id", None)}
+        self.recordings = _by_id(session, Recording, rec_ids)
+        self.segments = _by_id(session, Segment, seg_ids) | self.rows.get("segment", {})
+        self.speakers = _by_id(session, Speaker, spk_ids)
+
+    def build(self, kind: SearchKind, id_: int, score: float, snippet: str) -> SearchHit:
+        row = self.rows[TABLE_OF[kind]][id_]
+        hit = {"kind": kind, "id": id_, "score": round(-score, 4), "snippet": mark(snippet)}
+        if kind is SearchKind.speaker:
+            return SearchHit(
+                **hit, title=row.name, url=links.speaker_url(row.slug), speaker=row.slug
+            )
+        rec = self.recordings[row.recording_id]
+        speaker = self.speakers.get(getattr(row, "speaker_id", None))
+        hit |= {"recording": rec.slug, "speaker": speaker.slug if speaker else None}
+        if kind is SearchKind.segment:
+            return SearchHit(
+                **hit,
+                title=row.title,
+                segment=row.slug,
+                start=row.start,
+                start_tc=format_time(row.start),
+                url=links.segment_url(rec.slug, row.slug),
+            )
+        segment = self.segments.get(getattr(row, "segment_id", None))
+        if kind is SearchKind.cue:
+            title = speaker.name if speaker else "Transcript"
+        elif kind is SearchKind.quote:
+            title = f"Quote by {speaker.name}" if speaker else "Quote"
+        else:
+            title = row.kind.value.capitalize()
+        if row.start is None:  # an unplaced quote opens at its session
+            url = (
+                links.segment_url(rec.slug, segment.slug)
+                if segment
+                else links.recording_url(rec.slug)
+            )
+        else:
+            url = links.recording_url(rec.slug, row.start)
+        return SearchHit(
+            **hit,
+            title=title,
+            segment=segment.slug if segment else None,
+            start=row.start,
+            start_tc=format_time(row.start) if row.start is not None else None,
+            url=url,
+        )
+
+
+def _by_id(session: Session, model, ids: set[int]) -> dict:
+    if not ids:
+        return {}
+    return {r.id: r for r in session.exec(select(model).where(col(model.id).in_(ids)))}

@@ -1,0 +1,214 @@
+"""The SQL of full-text search, one backend per database; app.search is the interface.
+
+Both backends answer the same two questions: which rows match (ranked, best first, as
+``(kind, id, score)`` with lower scores better) and what the matching passage looks like
+(a snippet whose hits are wrapped in the sentinels START and STOP, escaped later).
+The indexes are made by migration 0002: FTS5 tables on SQLite, GIN indexes on PostgreSQL.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session
+
+from app.models import SearchKind
+
+START, STOP = "\ue000", "\ue001"  # private-use characters: never markup, rare in real text
+
+# table -> indexed columns (as in migration 0002); the first column weighs most.
+INDEXED = {
+    "segment": ("title", "description"),
+    "speaker": ("name", "role", "organisation"),
+    "annotation": ("text",),
+    "transcript_cue": ("text",),
+}
+TABLE_OF = {
+    SearchKind.segment: "segment",
+    SearchKind.speaker: "speaker",
+    SearchKind.annotation: "annotation",
+    SearchKind.quote: "annotation",
+    SearchKind.cue: "transcript_cue",
+}
+ALIAS = {"segment": "s", "speaker": "p", "annotation": "a", "transcript_cue": "c"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing every hit must contain: a word (maybe a prefix) or a quoted phrase."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Filters, already resolved to ids; `recordings` None means every recording."""
+
+    recordings: list[int] | None
+    speaker: int | None
+    kinds: frozenset[SearchKind]
+
+
+def fts5_query(terms: Sequence[Term]) -> str:
+    """Every term as an FTS5 string (words hold only letters and digits, so quoting is
+    enough to make any user input inert); juxtaposition means AND."""
+    return " ".join(f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms)
+
+
+def tsquery(terms: Sequence[Term]) -> str:
+    """The same query in to_tsquery syntax: quoted lexemes, <-> inside phrases, & between."""
+    parts = []
+    for term in terms:
+        words = " <-> ".join(f"'{w}'" for w in term.words)
+        parts.append(
+            words + (":*" if term.prefix else "") if len(term.words) == 1 else f"({words})"
+        )
+    return " & ".join(parts)
+
+
+def tsvector(table: str, alias: str) -> str:
+    """Exactly the expression of the GIN index in migration 0002, so the planner uses it."""
+    return " || ".join(
+        f"setweight(to_tsvector('fts_config'::regconfig, {alias}.\"{c}\"), '{'ABCD'[i]}')"
+        for i, c in enumerate(INDEXED[table])
+    )
+
+
+def _filters(table: str, scope: Scope, kinds: frozenset[SearchKind]) -> list[str]:
+    """WHERE clauses restricting one table's matches to the scope."""
+    where: list[str] = []
+    if table == "annotation":
+        where.append("a.visibility = 'public'")
+        if SearchKind.quote not in kinds:
+            where.append("a.kind != 'quote'")
+        elif SearchKind.annotation not in kinds:
+            where.append("a.kind = 'quote'")
+    if scope.recordings is not None:
+        if table == "speaker":
+            where.append(
+                "(p.id IN (SELECT ss.speaker_id FROM segment_speaker ss JOIN segment s2 "
+                "ON s2.id = ss.segment_id WHERE s2.recording_id IN :recordings) "
+                "OR p.id IN (SELECT a2.speaker_id FROM annotation a2 WHERE a2.recording_id "
+                "IN :recordings AND a2.visibility = 'public') "
+                "OR p.id IN (SELECT c2.speaker_id FROM transcript_cue c2 "
+                "WHERE c2.recording_id IN :recordings))"
+            )
+        else:
+            where.append(f"{ALIAS[table]}.recording_id IN :recordings")
+    if scope.speaker is not None:
+        where.append(
+            {
+                "segment": "s.id IN (SELECT segment_id FROM segment_speaker "
+                "WHERE speaker_id = :speaker)",
+                "speaker": "p.id = :speaker",
+                "annotation": "a.speaker_id = :speaker",
+                "transcript_cue": "c.speaker_id = :speaker",
+            }[table]
+        )
+    return where
+
+
+def _kind_column(table: str) -> str:
+    if table == "annotation":
+        return "CASE WHEN a.kind = 'quote' THEN 'quote' ELSE 'annotation' END"
+    return f"'{SearchKind.cue.value if table == 'transcript_cue' else table}'"
+
+
+def _tables(scope: Scope) -> list[str]:
+    return list(dict.fromkeys(TABLE_OF[k] for k in SearchKind if k in scope.kinds))
+
+
+def _bind(stmt: str, scope: Scope, **params):
+    """Bind the scope's parameters that the statement uses (IN lists expand)."""
+    clause = text(stmt)
+    if ":recordings" in stmt:
+        clause = clause.bindparams(bindparam("recordings", expanding=True))
+        params["recordings"] = scope.recordings
+    if ":speaker" in stmt:
+        params["speaker"] = scope.speaker
+    return clause.bindparams(**params)
+
+
+class SQLiteBackend:
+    """FTS5 with bm25 ranking (title columns weigh four times the rest)."""
+
+    def matches(
+        self, session: Session, terms: Sequence[Term], scope: Scope, limit: int, offset: int
+    ) -> list[tuple[str, int, float]]:
+        parts = []
+        for table in _tables(scope):
+            alias, fts = ALIAS[table], f"fts_{table}"
+            weights = ", ".join(["4.0"] + ["1.0"] * (len(INDEXED[table]) - 1))
+            filters = _filters(table, scope, scope.kinds)
+            # Joining the table costs a lookup per match: only when a filter needs it.
+            join = f"JOIN {table} {alias} ON {alias}.id = {fts}.rowid " if filters else ""
+            parts.append(
+                f"SELECT {_kind_column(table)} AS kind, {fts}.rowid AS id, "
+                f"bm25({fts}, {weights}) AS score FROM {fts} {join}"
+                f"WHERE {' AND '.join([f'{fts} MATCH :q', *filters])}"
+            )
+        stmt = " UNION ALL ".join(parts) + " ORDER BY score, kind, id LIMIT :limit OFFSET :offset"
+        rows = session.connection().execute(
+            _bind(stmt, scope, q=fts5_query(terms), limit=limit, offset=offset)
+        )
+        return [(kind, id_, score) for kind, id_, score in rows]
+
+    def snippets(
+        self, session: Session, terms: Sequence[Term], table: str, ids: list[int]
+    ) -> dict[int, str]:
+        fts = f"fts_{table}"
+        stmt = text(
+            f"SELECT rowid, snippet({fts}, -1, :start, :stop, '…', 24) FROM {fts} "
+            f"WHERE {fts} MATCH :q AND rowid IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        rows = session.connection().execute(
+            stmt, {"q": fts5_query(terms), "ids": ids, "start": START, "stop": STOP}
+        )
+        return dict(rows.all())
+
+
+# A constant expression, folded at plan time, so each branch can use its GIN index.
+_TSQUERY = "to_tsquery('fts_config'::regconfig, :q)"
+
+
+class PostgresBackend:
+    """tsvector @@ tsquery over GIN indexes, ranked by ts_rank, snippets by ts_headline."""
+
+    def matches(
+        self, session: Session, terms: Sequence[Term], scope: Scope, limit: int, offset: int
+    ) -> list[tuple[str, int, float]]:
+        parts = []
+        for table in _tables(scope):
+            alias, vector = ALIAS[table], tsvector(table, ALIAS[table])
+            where = [f"{vector} @@ {_TSQUERY}", *_filters(table, scope, scope.kinds)]
+            parts.append(
+                f"SELECT {_kind_column(table)} AS kind, {alias}.id AS id, "
+                f"-ts_rank({vector}, {_TSQUERY}) AS score FROM {table} {alias} "
+                f"WHERE {' AND '.join(where)}"
+            )
+        stmt = " UNION ALL ".join(parts) + " ORDER BY score, kind, id LIMIT :limit OFFSET :offset"
+        rows = session.connection().execute(
+            _bind(stmt, scope, q=tsquery(terms), limit=limit, offset=offset)
+        )
+        return [(kind, id_, float(score)) for kind, id_, score in rows]
+
+    def snippets(
+        self, session: Session, terms: Sequence[Term], table: str, ids: list[int]
+    ) -> dict[int, str]:
+        body = " || ' · ' || ".join(f'"{c}"' for c in INDEXED[table])
+        stmt = text(
+            f"SELECT id, ts_headline('fts_config'::regconfig, {body}, "
+            f"{_TSQUERY}, :options) "
+            f"FROM {table} WHERE id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        options = f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12'
+        rows = session.connection().execute(
+            stmt, {"q": tsquery(terms), "ids": ids, "options": options}
+        )
+        return dict(rows.all())
+
+
+def backend_for(session: Session) -> SQLiteBackend | PostgresBackend:
+    dialect = session.get_bind().dialect.name
+    return PostgresBackend() if dialect == "postgresql" else SQLiteBackend()

@@ -1,0 +1,280 @@
+"""Transcripts: WebVTT and SRT in (checked line by line, stored all or nothing) and out.
+
+webvtt-py reads the cues, but it skips a malformed cue silently and its errors name no
+line. A transcript that silently loses lines is worse than one refused, so every line that
+holds ``-->`` is checked here first, against the WebVTT (or SRT) timing syntax, and the
+first bad one is reported by its line number before anything is stored.
+"""
+
+import html
+import io
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import webvtt
+from sqlalchemy import insert
+from sqlmodel import Session, col, delete, select
+from tqdm import tqdm
+
+from app.errors import Invalid
+from app.models import Recording, Speaker, TranscriptCue
+from app.speaker_names import SpeakerBook
+from app.timecodes import MAX_SECONDS, format_time
+
+_TS = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
+# WebVTT: [hours:]mm:ss.ttt, spaces, tabs and form feeds around the arrow, settings after.
+VTT_TIMING = re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(?!\d).*")
+SRT_TIMING = re.compile(
+    r"\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{3})\s*-->\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{3})(?:\s.*)?"
+)
+_LINES = re.compile(r"\r\n|\r|\n")
+LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}")  # BCP 47, loosely
+MAX_VOICE_CHARS = 200
+INSERT_BATCH = 1000
+
+
+class TranscriptFormat(StrEnum):
+    vtt = "vtt"
+    srt = "srt"
+
+
+@dataclass(frozen=True)
+class Cue:
+    line: int  # of the timing line, for messages
+    start: float
+    end: float
+    text: str
+    voice: str | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    cues: int
+    language: str
+    speakers_matched: list[str]
+    speakers_created: list[str]
+
+
+def detect_format(text: str) -> TranscriptFormat:
+    """WebVTT starts with WEBVTT; SRT with a cue number (or, loosely, a timing line)."""
+    if text.startswith("WEBVTT"):
+        return TranscriptFormat.vtt
+    first = next((line.strip() for line in _LINES.split(text) if line.strip()), "")
+    if first.isdigit() or "-->" in first:
+        return TranscriptFormat.srt
+    return TranscriptFormat.vtt  # and refused on line 1 with WebVTT's rule
+
+
+def parse(
+    text: str,
+    *,
+    format: TranscriptFormat | None = None,
+    duration: float | None = None,
+    field: str = "body",
+) -> list[Cue]:
+    """The cues of a WebVTT or SRT text, or Invalid naming the first bad line."""
+    text = text.removeprefix("\ufeff").replace("\0", "\ufffd")  # NUL: as WebVTT parsers do
+    format = TranscriptFormat(format) if format else detect_format(text)
+    lines = _LINES.split(text)
+    timings = _check_timings(lines, format, duration, field)
+    if format is TranscriptFormat.vtt:
+        captions = webvtt.from_string(text).captions
+    else:
+        captions = webvtt.from_buffer(io.StringIO(text.lstrip("\r\n")), format="srt").captions
+    cues = []
+    pending = iter(timings)
+    for caption in captions:
+        times = (caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds())
+        line = next((n for n, *t in pending if tuple(t) == times), None)
+        if line is None:
+            raise Invalid(f"the file could not be read as {format.value.upper()}", field=field)
+        cue = _cue(caption, line, format, field)
+        if cue.text:  # an empty cue has nothing to read or find
+            cues.append(cue)
+    if not cues:
+        raise Invalid("the file holds no cues with text", field=field)
+    return cues
+
+
+def _check_timings(
+    lines: list[str], format: TranscriptFormat, duration: float | None, field: str
+) -> list[tuple[int, int, int]]:
+    """(line number, start ms, end ms) of every timing line, each one checked."""
+    pattern, example = (
+        (VTT_TIMING, "00:01:02.500 --> 00:01:05.000")
+        if format is TranscriptFormat.vtt
+        else (SRT_TIMING, "00:01:02,500 --> 00:01:05,000")
+    )
+    first = 0
+    if format is TranscriptFormat.vtt:
+        if not re.fullmatch(r"WEBVTT(?:[ \t].*)?", lines[0]):
+            raise Invalid("line 1: a WebVTT file starts with the line WEBVTT", field=field)
+        first = 1  # the signature line may say anything after "WEBVTT "
+    elif not next((line for line in lines if line.strip()), "").strip().isdigit():
+        raise Invalid("line 1: an SRT file starts with a cue number", field=field)
+    timings = []
+    for number, line in enumerate(lines[first:], start=first + 1):
+        if "-->" not in line:
+            continue
+        match = pattern.fullmatch(line)
+        if match is None:
+            shown = line.strip()
+            shown = repr(shown if len(shown) <= 60 else shown[:57] + "...")
+            raise Invalid(
+                f"line {number}: {shown} is not a cue timing line (expected e.g. {example})",
+                field=field,
+            )
+        h1, m1, s1, ms1, h2, m2, s2, ms2 = (int(g or 0) for g in match.groups()[:8])
+        if max(m1, s1, m2, s2) > 59:
+            raise Invalid(f"line {number}: minutes and seconds must be 00-59", field=field)
+        start = ((h1 * 60 + m1) * 60 + s1) * 1000 + ms1
+        end = ((h2 * 60 + m2) * 60 + s2) * 1000 + ms2
+        _check_cue_times(number, start / 1000, end / 1000, duration, field)
+        timings.append((number, start, end))
+    return timings
+
+
+def _check_cue_times(
+    number: int, start: float, end: float, duration: float | None, field: str
+) -> None:
+    if end > MAX_SECONDS:
+        raise Invalid(f"line {number}: the cue ends too late (over 115 days)", field=field)
+    if end <= start:
+        verb = "ends when it starts" if end == start else "ends before it starts"
+        raise Invalid(
+            f"line {number}: the cue {verb} ({format_time(start)} --> {format_time(end)})",
+            field=field,
+        )
+    if duration is not None and end > duration:
+        raise Invalid(
+            f"line {number}: the cue ends at {format_time(end)}, past the recording's end "
+            f"{format_time(duration)}",
+            field=field,
+        )
+
+
+def _cue(caption: webvtt.Caption, line: int, format: TranscriptFormat, field: str) -> Cue:
+    """Plain text: markup removed, WebVTT's character references decoded, blank lines dropped."""
+    text = caption.text
+    voice = caption.voice if format is TranscriptFormat.vtt else None
+    if format is TranscriptFormat.vtt:
+        text = html.unescape(text)
+        voice = html.unescape(voice).strip() if voice else None
+    if voice is not None and len(voice) > MAX_VOICE_CHARS:
+        raise Invalid(
+            f"line {line}: the voice name is longer than {MAX_VOICE_CHARS} characters", field=field
+        )
+    text = "\n".join(s for s in (part.strip() for part in text.split("\n")) if s)
+    return Cue(
+        line,
+        caption.start_time.in_milliseconds() / 1000,
+        caption.end_time.in_milliseconds() / 1000,
+        text,
+        voice,
+    )
+
+
+def import_transcript(
+    session: Session,
+    *,
+    recording: Recording,
+    text: str,
+    format: TranscriptFormat | None = None,
+    language: str | None = None,
+    field: str = "body",
+    progress: bool = False,
+) -> ImportResult:
+    """Replace the recording's transcript in `language` (default: the recording's).
+
+    Everything is checked before the first write, and all writes share the caller's
+    transaction, so a refused file leaves the stored transcript as it was.
+    """
+    if language is not None and not LANGUAGE.fullmatch(language):
+        raise Invalid(
+            f"{language[:40]!r} is not a language tag such as en or pt-BR", field="language"
+        )
+    cues = parse(text, format=format, duration=recording.duration, field=field)
+    language = language or recording.language
+    book = SpeakerBook(session)
+    matched, created, speaker_ids = [], [], {}
+    for voice in dict.fromkeys(c.voice for c in cues if c.voice):
+        known = book.find(voice)
+        speaker = known or book.get_or_create(voice)
+        (matched if known else created).append(speaker.slug)
+        speaker_ids[voice] = speaker.id
+    session.exec(
+        delete(TranscriptCue).where(
+            TranscriptCue.recording_id == recording.id, TranscriptCue.language == language
+        )
+    )
+    rows = [
+        {
+            "recording_id": recording.id,
+            "speaker_id": speaker_ids.get(c.voice),
+            "start": c.start,
+            "end": c.end,
+            "text": c.text,
+            "language": language,
+        }
+        for c in cues
+    ]
+    connection = session.connection()
+    with tqdm(total=len(rows), unit="cue", disable=not progress, desc="cues") as bar:
+        for i in range(0, len(rows), INSERT_BATCH):
+            batch = rows[i : i + INSERT_BATCH]
+            connection.execute(insert(TranscriptCue), batch)
+            bar.update(len(batch))
+    return ImportResult(len(rows), language, matched, created)
+
+
+def cue_query(*, recording: Recording, language: str):
+    """The recording's cues in one language; callers add windows, order and paging."""
+    return select(TranscriptCue).where(
+        TranscriptCue.recording_id == recording.id, TranscriptCue.language == language
+    )
+
+
+def cues_of(session: Session, *, recording: Recording, language: str) -> list[TranscriptCue]:
+    stmt = cue_query(recording=recording, language=language)
+    return list(session.exec(stmt.order_by(TranscriptCue.start, TranscriptCue.id)))
+
+
+def speakers_of(session: Session, cues: list[TranscriptCue]) -> dict[int, Speaker]:
+    ids = {c.speaker_id for c in cues if c.speaker_id}
+    if not ids:
+        return {}
+    return {s.id: s for s in session.exec(select(Speaker).where(col(Speaker.id).in_(ids)))}
+
+
+def _clock(seconds: float, separator: str) -> str:
+    hours, rest = divmod(round(seconds * 1000), 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    return f"{hours:02}:{minutes:02}:{secs:02}{separator}{ms:03}"
+
+
+def _escape(text: str) -> str:
+    """WebVTT cue text: &, < and > as character references, so "-->" cannot occur."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_webvtt(cues: list[TranscriptCue], speakers: dict[int, Speaker]) -> str:
+    """A WebVTT file; a cue's speaker becomes a voice tag (`<v Name>`), as on import."""
+    out = ["WEBVTT", ""]
+    for cue in cues:
+        voice = speakers.get(cue.speaker_id)
+        text = _escape(cue.text)
+        if voice is not None:
+            text = f"<v {_escape(voice.name)}>{text}"
+        out += [f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}", text, ""]
+    return "\n".join(out)
+
+
+def to_srt(cues: list[TranscriptCue]) -> str:
+    """An SRT file: numbered cues, comma before the milliseconds, plain text."""
+    out = []
+    for number, cue in enumerate(cues, start=1):
+        text = cue.text.replace("-->", "->")
+        out += [str(number), f"{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}", text, ""]
+    return "\n".join(out)
