@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 8 * 1024**3
     demo: bool = True
     base_url: str = "http://127.0.0.1:8000"
+    youtube_api_url: str = "https://www.youtube.com/iframe_api"
 
     @property
     def media_dir(self) -> Path:

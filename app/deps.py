@@ -23,7 +23,9 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
     yield from session_scope(get_engine(settings.effective_database_url))
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function" commits before the response leaves: a client acting on a 201 or following
+# a 303 finds what was saved, and a failed commit is an error response, never a lost write.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 CursorQuery = Annotated[str | None, Query(max_length=200, description="from a previous page")]
 LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 DEFAULT_PAGE = DEFAULT_LIMIT

@@ -40,3 +40,22 @@ def media_src(recording: Recording) -> str | None:
     if recording.media_kind is MediaKind.url:
         return recording.media_url
     return None
+
+
+def embed_url(slug: str, start: float | None = None, end: float | None = None) -> str:
+    """The minimal player for iframes (oEmbed); it honours the same `t` as the navigator."""
+    return _with_t(f"/embed/r/{quote(slug)}", start, end)
+
+
+def frame_url(slug: str, seconds: float) -> str:
+    """The picture on screen at a moment, whole seconds so previews cache well."""
+    return f"/r/{quote(slug)}/frame.jpg?t={int(seconds)}"
+
+
+def oembed_url(page_url: str) -> str:
+    return f"/oembed?{urlencode({'url': page_url, 'format': 'json'})}"
+
+
+def annotation_item_url(annotation_id: int) -> str:
+    """One annotation rendered as the navigator's list item, for scripts to insert."""
+    return f"/a/{annotation_id}/item"

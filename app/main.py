@@ -5,14 +5,19 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
-from app import api
+from app import api, web
+from app.api import transcripts as transcript_api
+from app.api import uploads as upload_api
 from app.config import Settings, get_settings
 from app.errors import DomainError
+from app.web import upload as upload_web
+from app.web.errors import error_page, wants_html
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -35,21 +40,30 @@ def _validation_message(error: dict) -> tuple[str, str]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if wants_html(request):
+            return error_page(request, exc.status_code, exc.message)
         return _error(exc.status_code, exc.message, exc.field)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         message, field = _validation_message(exc.errors()[0])
+        if wants_html(request):
+            return error_page(request, 422, message)
         return _error(422, message, field)
 
     @app.exception_handler(IntegrityError)
-    async def integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:
+    async def integrity_error(request: Request, _exc: IntegrityError) -> Response:
         # The domain checks come first; this only answers a race between two writers.
-        return _error(409, "that change conflicts with data stored meanwhile; try again")
+        message = "that change conflicts with data stored meanwhile; try again"
+        if wants_html(request):
+            return error_page(request, 409, message)
+        return _error(409, message)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if wants_html(request):
+            return error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse(
             {"detail": exc.detail, "field": None}, status_code=exc.status_code, headers=exc.headers
         )
@@ -57,7 +71,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    # Swagger UI and ReDoc assets come from the package, not a CDN: /docs works offline.
+    app = FastAPIOffline(
         title="Session Navigator",
         version="1",
         description="Navigate, annotate and cite long event recordings.",
@@ -65,6 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(transcript_api.files_router)  # /r/{recording}/transcript.vtt|srt
+    app.include_router(web.router)
+    app.include_router(upload_api.router, prefix=api.router.prefix)
+    app.include_router(upload_web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # StaticFiles answers Range requests (206) and refuses paths that leave the folder.
     app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")

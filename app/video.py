@@ -224,8 +224,12 @@ def ensure_placeholder(path: Path, duration: float, **kw) -> bool:
     return True
 
 
-def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640) -> bytes:
-    """JPEG of the first frame at or after `seconds` (the last frame past the end)."""
+def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640, shown: bool = False) -> bytes:
+    """JPEG of the first frame at or after `seconds` (the last frame past the end).
+
+    shown=True picks the frame on screen at `seconds` instead (the last at or before it), as a
+    viewer paused there sees it: what a preview of a shared moment should show.
+    """
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -238,8 +242,11 @@ def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640) -> bytes:
             container.seek(int(target / stream.time_base), stream=stream, backward=True)
             chosen = None
             for frame in container.decode(stream):
+                at = frame.pts * stream.time_base if frame.pts is not None else None
+                if shown and chosen is not None and at is not None and at > target:
+                    break
                 chosen = frame
-                if frame.pts is not None and frame.pts * stream.time_base >= target:
+                if not shown and at is not None and at >= target:
                     break
             if chosen is None:
                 raise InvalidMedia("no decodable video frame")

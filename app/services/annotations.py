@@ -243,3 +243,57 @@ def _by_id(session: Session, model, ids: set[int | None]) -> dict:
     if not wanted:
         return {}
     return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
+
+
+def tags_in(session: Session, *, recording: Recording) -> list[str]:
+    """The tags used on a recording's public annotations, for a filter menu."""
+    return list(
+        session.exec(
+            select(AnnotationTag.tag)
+            .join(Annotation, Annotation.id == AnnotationTag.annotation_id)
+            .where(
+                Annotation.recording_id == recording.id,
+                Annotation.visibility == Visibility.public,
+            )
+            .distinct()
+            .order_by(AnnotationTag.tag)
+        ).all()
+    )
+
+
+def speakers_in(session: Session, *, recording: Recording) -> list[Speaker]:
+    """The speakers named by a recording's public annotations, for a filter menu."""
+    return list(
+        session.exec(
+            select(Speaker)
+            .where(
+                col(Speaker.id).in_(
+                    select(Annotation.speaker_id).where(
+                        Annotation.recording_id == recording.id,
+                        Annotation.visibility == Visibility.public,
+                    )
+                )
+            )
+            .order_by(Speaker.name)
+        ).all()
+    )
+
+
+def quotes_of(session: Session, *, speaker: Speaker, limit: int = 500) -> list[Annotation]:
+    """A speaker's public annotations across recordings, in recording then time order."""
+    return list(
+        session.exec(
+            select(Annotation)
+            .where(
+                Annotation.speaker_id == speaker.id,
+                Annotation.visibility == Visibility.public,
+            )
+            .order_by(
+                Annotation.recording_id,
+                col(Annotation.start).is_(None),
+                Annotation.start,
+                Annotation.id,
+            )
+            .limit(limit)
+        ).all()
+    )

@@ -171,3 +171,32 @@ def to_public(session: Session, recording: Recording, segment: Segment) -> Segme
         ],
         links={"navigator": links.segment_url(recording.slug, segment.slug)},
     )
+
+
+def speakers_by_segment(
+    session: Session, *, recording: Recording
+) -> dict[int, list[tuple[Speaker, SegmentSpeaker]]]:
+    """Every segment's speakers in one query, for pages that show them all."""
+    found: dict[int, list[tuple[Speaker, SegmentSpeaker]]] = {}
+    for speaker, link in session.exec(
+        select(Speaker, SegmentSpeaker)
+        .join(SegmentSpeaker, SegmentSpeaker.speaker_id == Speaker.id)
+        .join(Segment, Segment.id == SegmentSpeaker.segment_id)
+        .where(Segment.recording_id == recording.id)
+        .order_by(SegmentSpeaker.role, Speaker.name)
+    ):
+        found.setdefault(link.segment_id, []).append((speaker, link))
+    return found
+
+
+def sessions_of_speaker(session: Session, *, speaker: Speaker) -> list[tuple[Segment, Recording]]:
+    """The segments a speaker appears in, across recordings, in recording then time order."""
+    return list(
+        session.exec(
+            select(Segment, Recording)
+            .join(SegmentSpeaker, SegmentSpeaker.segment_id == Segment.id)
+            .join(Recording, Recording.id == Segment.recording_id)
+            .where(SegmentSpeaker.speaker_id == speaker.id)
+            .order_by(Recording.id, Segment.start)
+        ).all()
+    )

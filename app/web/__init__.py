@@ -1,0 +1,9 @@
+"""The HTML side: pages that work without JavaScript, enhanced by small ES modules."""
+
+from fastapi import APIRouter
+
+from app.web import forms, pages, share
+
+router = APIRouter()
+for module in (share, forms, pages):
+    router.include_router(module.router)

@@ -1,0 +1,302 @@
+"""What the navigator page shows, computed by plain functions: the timeline's blocks (breaks
+and unmarked gaps included), chapters, filtered annotations with citations, and the data the
+page's script starts from. A fixed number of queries per page, whatever the data."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app import links
+from app.models import (
+    AnnotationKind,
+    Event,
+    MediaKind,
+    Recording,
+    Segment,
+    SegmentKind,
+    Speaker,
+)
+from app.schemas import AnnotationPublic
+from app.services import annotations as annotation_service
+from app.services import segments as segment_service
+from app.web.moments import Moment
+
+PAGE_SIZE = 200  # annotations per navigator page; more are a "next" link away
+
+
+@dataclass(frozen=True)
+class Block:
+    """One stretch of the timeline: a session, a break, or a gap nobody marked."""
+
+    kind: str  # "session", "break" or "gap"
+    title: str
+    start: float
+    end: float
+    url: str
+    left: float  # percent of the timeline
+    width: float
+
+
+@dataclass
+class Filters:
+    kind: str | None = None
+    speaker: str | None = None
+    tag: str | None = None
+    cursor: str | None = None
+
+    def query(self, **overrides: str | None) -> dict[str, str]:
+        """Query parameters that keep the other filters (for the filter links)."""
+        values = {"kind": self.kind, "speaker": self.speaker, "tag": self.tag, **overrides}
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass
+class AnnotateForm:
+    """What the annotate form shows: the viewer's input and, after a refusal, why."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    error_field: str | None = None
+
+
+def percent(seconds: float, span: float) -> float:
+    return round(100 * min(max(seconds, 0.0), span) / span, 4)
+
+
+def timeline_blocks(recording: Recording, segments: list[Segment], span: float) -> list[Block]:
+    """Top-level segments in order, with every unmarked stretch shown as a gap."""
+    blocks: list[Block] = []
+    cursor = 0.0
+
+    def add(kind: str, title: str, start: float, end: float, url: str) -> None:
+        width = percent(end, span) - percent(start, span)
+        blocks.append(Block(kind, title, start, end, url, percent(start, span), width))
+
+    for segment in (s for s in segments if s.parent_id is None):
+        if segment.start > cursor:
+            add("gap", "No session", cursor, segment.start, _at(recording, cursor))
+        kind = "break" if segment.kind is SegmentKind.break_ else "session"
+        add(kind, segment.title, segment.start, segment.end, _segment_link(recording, segment))
+        cursor = max(cursor, segment.end)
+    if span > cursor:
+        add("gap", "No session", cursor, span, _at(recording, cursor))
+    return blocks
+
+
+def _at(recording: Recording, seconds: float) -> str:
+    return links.recording_url(recording.slug, seconds)
+
+
+def _segment_link(recording: Recording, segment: Segment) -> str:
+    return links.segment_url(recording.slug, segment.slug)
+
+
+def segment_at(segments: list[Segment], seconds: float) -> Segment | None:
+    """The innermost segment playing at `seconds` (children come after their parent)."""
+    found = None
+    for segment in segments:
+        if segment.start <= seconds < segment.end and (found is None or segment.parent_id):
+            found = segment
+    return found
+
+
+def citation(
+    a: AnnotationPublic, *, event: Event, recording: Recording, segment_title: str | None, url: str
+) -> str:
+    """A reference ready to paste into an article or a paper: who, what, where, when, link."""
+    if a.speaker:
+        about = ", ".join(x for x in (a.speaker.role, a.speaker.organisation) if x)
+        who = a.speaker.name + (f" ({about})" if about else "")
+    else:
+        who = f"{a.kind.value.capitalize()} by {a.author or 'an anonymous viewer'}"
+    said = f": “{a.text}”" if a.text else "."
+    held = ", ".join(
+        x
+        for x in (
+            event.place,
+            f"{event.start_date.day} {event.start_date:%B %Y}" if event.start_date else "",
+        )
+        if x
+    )
+    if a.start_tc:
+        when = f"at {a.start_tc}" + (f"–{a.end_tc}" if a.end_tc else "")
+    else:
+        when = "time not yet placed"
+    where = f"{segment_title}, " if segment_title else ""
+    return (
+        f"{who}{said} In: {event.title}{f' ({held})' if held else ''}, "
+        f"recording “{recording.title}”, {where}{when}. {url}"
+    )
+
+
+def annotation_items(
+    session: Session,
+    rows: list,
+    *,
+    event: Event,
+    recording: Recording,
+    segments: list[Segment],
+    base_url: str,
+) -> list[dict[str, Any]]:
+    """List entries for the template: the public shape, its citation and its session."""
+    titles = {s.slug: s.title for s in segments}
+    items = []
+    for a in annotation_service.to_public_many(session, rows):
+        permalink = base_url + a.links["permalink"]
+        items.append(
+            {
+                "a": a,
+                "permalink": permalink,
+                "segment_title": titles.get(a.segment),
+                "citation": citation(
+                    a,
+                    event=event,
+                    recording=recording,
+                    segment_title=titles.get(a.segment),
+                    url=permalink,
+                ),
+            }
+        )
+    return items
+
+
+def context(
+    session: Session,
+    *,
+    recording: Recording,
+    moment: Moment,
+    filters: Filters,
+    base_url: str,
+    youtube_api_url: str,
+    focus: Segment | None = None,
+    highlight: int | None = None,
+    form: AnnotateForm | None = None,
+) -> dict[str, Any]:
+    """Everything the navigator template and its script need."""
+    event = session.get(Event, recording.event_id)
+    segments = segment_service.list_all(session, recording=recording)
+    speakers = segment_service.speakers_by_segment(session, recording=recording)
+    quoted = annotation_service.speakers_in(session, recording=recording)
+    tags = annotation_service.tags_in(session, recording=recording)
+    notices = [moment.notice] if moment.notice else []
+    speaker_choices = _speaker_choices(speakers, quoted)
+    notices += _drop_unknown_filters(filters, {s.slug for s in speaker_choices}, set(tags))
+    rows, next_cursor = annotation_service.list_page(
+        session,
+        recording=recording,
+        kind=AnnotationKind(filters.kind) if filters.kind else None,
+        speaker=filters.speaker,
+        tag=filters.tag,
+        cursor=filters.cursor,
+        limit=PAGE_SIZE,
+    )
+    if highlight is not None and all(r.id != highlight for r in rows):
+        rows.insert(0, annotation_service.get(session, annotation_id=highlight))
+    items = annotation_items(
+        session, rows, event=event, recording=recording, segments=segments, base_url=base_url
+    )
+    ends = [s.end for s in segments] + [i["a"].end or i["a"].start or 0 for i in items]
+    span = recording.duration or max([*ends, moment.end or moment.start, 1.0])
+    current = focus or segment_at(segments, moment.start)
+    return {
+        "event": event,
+        "recording": recording,
+        "moment": moment,
+        "notices": notices,
+        "segments": segments,
+        "blocks": timeline_blocks(recording, segments, span),
+        "span": span,
+        "current": current,
+        "focus": focus,
+        "next_session": _after_break(segments, current, moment.start),
+        "speakers_by_segment": speakers,
+        "items": items,
+        "next_cursor": next_cursor,
+        "filters": filters,
+        "kinds": [k.value for k in AnnotationKind],
+        "speaker_choices": speaker_choices,
+        "form_speakers": speaker_options(session, recording=recording, speakers=speakers),
+        "tags": tags,
+        "highlight": highlight,
+        "form": form or AnnotateForm(),
+        "media_src": links.media_src(recording),
+        "page_data": _page_data(
+            recording, segments, moment, span, highlight, base_url, youtube_api_url
+        ),
+    }
+
+
+def _after_break(segments: list[Segment], current: Segment | None, t: float) -> Segment | None:
+    """Where "skip break" leads: the next session, when `t` is in a break or a gap."""
+    if current is not None and current.kind is not SegmentKind.break_:
+        return None
+    return next((s for s in segments if s.start > t and s.kind is not SegmentKind.break_), None)
+
+
+def _speaker_choices(speakers: dict, quoted: list[Speaker]) -> list[Speaker]:
+    found = {s.slug: s for entries in speakers.values() for s, _ in entries}
+    found.update({s.slug: s for s in quoted})
+    return sorted(found.values(), key=lambda s: s.name)
+
+
+def _drop_unknown_filters(filters: Filters, speakers: set[str], tags: set[str]) -> list[str]:
+    """A filter naming nothing on this recording is ignored with a word, not a 404."""
+    notices = []
+    if filters.kind and filters.kind not in {k.value for k in AnnotationKind}:
+        notices.append(f"There is no annotation kind “{filters.kind}”; showing all kinds.")
+        filters.kind = None
+    if filters.speaker and filters.speaker not in speakers:
+        notices.append(f"No speaker “{filters.speaker}” on this recording; showing everyone.")
+        filters.speaker = None
+    if filters.tag and filters.tag.lower() not in tags:
+        notices.append(f"No annotation here is tagged “{filters.tag}”; showing all tags.")
+        filters.tag = None
+    return notices
+
+
+def _page_data(
+    recording: Recording,
+    segments: list[Segment],
+    moment: Moment,
+    span: float,
+    highlight: int | None,
+    base_url: str,
+    youtube_api_url: str,
+) -> dict[str, Any]:
+    """The JSON the page's script starts from (handed over with |tojson)."""
+    return {
+        "recording": recording.slug,
+        "media": recording.media_kind.value,
+        "youtubeId": recording.youtube_id if recording.media_kind is MediaKind.youtube else None,
+        "youtubeApi": youtube_api_url,
+        "duration": recording.duration,
+        "span": span,
+        "start": moment.start,
+        "end": moment.end,
+        "highlight": highlight,
+        "shareBase": base_url + links.recording_url(recording.slug),
+        "api": f"/api/v1/recordings/{recording.slug}",
+        "segments": [
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "kind": s.kind.value,
+                "start": s.start,
+                "end": s.end,
+                "nested": s.parent_id is not None,
+            }
+            for s in segments
+        ],
+    }
+
+
+def speaker_options(
+    session: Session, *, recording: Recording, speakers: dict | None = None
+) -> list[Speaker]:
+    """Who a quote can be attributed to: this recording's speakers first, then everyone."""
+    if speakers is None:
+        speakers = segment_service.speakers_by_segment(session, recording=recording)
+    mine = {s.id for entries in speakers.values() for s, _ in entries}
+    everyone = session.exec(select(Speaker).order_by(Speaker.name).limit(1000)).all()
+    return sorted(everyone, key=lambda s: (s.id not in mine, s.name))

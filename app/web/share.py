@@ -1,0 +1,196 @@
+"""Sharing a moment outside the site: Open Graph / Twitter tags naming it, the video frame
+shown at it as preview picture, and oEmbed answers for the site's own pages (PRODUCT §4)."""
+
+import html
+import re
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from app import links, video
+from app.deps import SettingsDep
+from app.errors import DomainError, Invalid, NotFound
+from app.media import resolve_media_path
+from app.models import MediaKind, Recording, Segment, Speaker
+from app.services import annotations as annotation_service
+from app.services import recordings as recording_service
+from app.services import segments as segment_service
+from app.timecodes import (
+    TimecodeError,
+    TimeRange,
+    format_range,
+    parse_fragment,
+    parse_range,
+)
+from app.web.deps import WebSessionDep
+from app.web.moments import resolve
+from app.web.templating import absolute
+
+router = APIRouter(include_in_schema=False)
+PROVIDER = "Session Navigator"
+_PAGE = re.compile(r"^/(?:embed/)?r/(?P<rec>[^/]+)(?:/s/(?P<seg>[^/]+))?$|^/a/(?P<id>\d{1,10})$")
+
+
+class NotImplementedFormat(DomainError):
+    status_code = 501
+
+
+def preview_image(request: Request, recording: Recording, seconds: float) -> str | None:
+    if recording.media_kind is MediaKind.file:
+        return absolute(request, links.frame_url(recording.slug, seconds))
+    if recording.media_kind is MediaKind.youtube:
+        return f"https://i.ytimg.com/vi/{recording.youtube_id}/hqdefault.jpg"
+    return recording.poster
+
+
+def canonical_path(ctx: dict[str, Any]) -> str:
+    """The link that names what the page shows: the annotation, the segment moment or the
+    recording moment."""
+    rec, moment = ctx["recording"], ctx["moment"]
+    if ctx.get("highlight"):
+        return links.annotation_url(ctx["highlight"])
+    focus = ctx.get("focus")
+    if focus is not None:
+        offset = moment.start - focus.start
+        return links.segment_url(rec.slug, focus.slug, offset if offset > 0 else None)
+    return links.recording_url(rec.slug, moment.start or None, moment.end)
+
+
+def meta_for_moment(request: Request, ctx: dict[str, Any]) -> dict[str, str | None]:
+    rec, event, moment, current = ctx["recording"], ctx["event"], ctx["moment"], ctx["current"]
+    url = absolute(request, canonical_path(ctx))
+    item = next((i for i in ctx["items"] if i["a"].id == ctx.get("highlight")), None)
+    if item is not None:
+        a = item["a"]
+        who = a.speaker.name if a.speaker else a.kind.value.capitalize()
+        when = f"at {a.start_tc}" if a.start_tc else f"in {item['segment_title'] or rec.title}"
+        title = f"{who} {when} — {rec.title}"
+        context = (a.speaker.name if a.speaker else "", item["segment_title"], event.title)
+        description = (f"“{a.text}” — " if a.text else "") + ", ".join(x for x in context if x)
+    elif current is not None:
+        title = f"{current.title} at {moment.label} — {rec.title}"
+        names = [s.name for s, _ in ctx["speakers_by_segment"].get(current.id, [])]
+        description = _event_line(event) + (" Speakers: " + ", ".join(names) + "." if names else "")
+    else:
+        title = f"{rec.title} at {moment.label}"
+        description = _event_line(event)
+    return {
+        "title": title,
+        "description": description[:500],
+        "url": url,
+        "image": preview_image(request, rec, moment.start),
+        "oembed": absolute(request, links.oembed_url(url)),
+    }
+
+
+def _event_line(event) -> str:
+    return event.title + (f", {event.place}" if event.place else "") + "."
+
+
+def meta_for_speaker(request: Request, speaker: Speaker, sessions: list) -> dict[str, str | None]:
+    about = ", ".join(x for x in (speaker.role, speaker.organisation) if x)
+    image = preview_image(request, sessions[0][1], sessions[0][0].start) if sessions else None
+    return {
+        "title": f"{speaker.name} — sessions and quotes",
+        "description": (about + ". " if about else "") + f"{len(sessions)} session(s).",
+        "url": absolute(request, links.speaker_url(speaker.slug)),
+        "image": image,
+        "oembed": None,
+    }
+
+
+@router.get("/r/{recording}/frame.jpg")
+def frame(
+    session: WebSessionDep,
+    settings: SettingsDep,
+    recording: str,
+    t: Annotated[str, Query(max_length=40)] = "0",
+) -> Response:
+    """The frame on screen at `t` (a viewer paused there sees it), cached a day."""
+    rec = recording_service.get(session, slug=recording)
+    try:
+        seconds = parse_range(t).start
+    except TimecodeError as exc:
+        raise Invalid(str(exc), field="query.t") from None
+    if rec.duration is not None:
+        seconds = min(seconds, rec.duration)
+    if rec.media_kind is MediaKind.youtube:
+        return RedirectResponse(f"https://i.ytimg.com/vi/{rec.youtube_id}/hqdefault.jpg")
+    if rec.media_kind is not MediaKind.file:
+        raise NotFound("this recording's media is not stored here, so it has no frames")
+    try:
+        path = resolve_media_path(settings.media_dir, rec.media_path)
+        data = video.frame_jpeg(path, seconds, shown=True)
+    except (Invalid, video.InvalidMedia, FileNotFoundError):
+        raise NotFound("this recording's video file cannot be read") from None
+    return Response(
+        data, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+def _page_moment(session: Session, path: str, query: str, fragment: str):
+    """The recording, title and moment one of our page URLs names (same rules as the page)."""
+    match = _PAGE.match(path)
+    if match is None:
+        raise NotFound("that URL is not a page of this site with a player", field="query.url")
+    raw = dict(parse_qsl(query)).get("t")
+    if (in_fragment := parse_fragment(fragment)) is not None:
+        raw = format_range(in_fragment)
+    if match["id"]:
+        a = annotation_service.get(session, annotation_id=int(match["id"]))
+        rec = session.get(Recording, a.recording_id)
+        seg = session.get(Segment, a.segment_id) if a.segment_id else None
+        default = TimeRange(a.start if a.start is not None else seg.start if seg else 0, a.end)
+        return rec, a.text[:120] or rec.title, resolve(raw, duration=rec.duration, default=default)
+    rec = recording_service.get(session, slug=match["rec"])
+    if match["seg"]:
+        seg = segment_service.get(session, recording=rec, slug=match["seg"])
+        return rec, seg.title, resolve(raw, duration=rec.duration, offset=seg.start)
+    return rec, rec.title, resolve(raw, duration=rec.duration)
+
+
+@router.get("/oembed")
+def oembed(
+    request: Request,
+    session: WebSessionDep,
+    settings: SettingsDep,
+    url: Annotated[str, Query(max_length=2000)],
+    format: Annotated[str, Query(max_length=10)] = "json",
+    maxwidth: Annotated[int | None, Query(ge=50, le=4000)] = None,
+    maxheight: Annotated[int | None, Query(ge=50, le=4000)] = None,
+) -> JSONResponse:
+    """oEmbed 1.0 for navigator, segment, annotation and embed URLs: an iframe that keeps
+    the link's start and end."""
+    if format != "json":
+        raise NotImplementedFormat("only format=json is offered", field="query.format")
+    ours, asked = urlsplit(settings.base_url), urlsplit(url)
+    if (asked.scheme, asked.netloc) != (ours.scheme, ours.netloc):
+        raise NotFound("that URL is not on this site", field="query.url")
+    rec, title, moment = _page_moment(
+        session, asked.path[len(ours.path.rstrip("/")) :], asked.query, asked.fragment
+    )
+    width = min(maxwidth or 640, 640)
+    height = round(width * 9 / 16)
+    if maxheight and height > maxheight:
+        height, width = maxheight, round(maxheight * 16 / 9)
+    src = absolute(request, links.embed_url(rec.slug, moment.start or None, moment.end))
+    full_title = f"{title} at {moment.label}"
+    frame_html = (
+        f'<iframe src="{html.escape(src)}" width="{width}" height="{height}" '
+        f'title="{html.escape(full_title)}" frameborder="0" '
+        'allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>'
+    )
+    body = {
+        "version": "1.0",
+        "type": "video",
+        "provider_name": PROVIDER,
+        "provider_url": settings.base_url,
+        "title": full_title,
+        "html": frame_html,
+        "width": width,
+        "height": height,
+    }
+    return JSONResponse(body)

@@ -1,0 +1,164 @@
+// Annotating without reloads: the form posts to the JSON API, the new entry (rendered by the
+// server's own template) joins the list and the timeline. Delete and "place at current time"
+// work the same way. Anything this script cannot send as seconds goes as the plain form.
+import { announce, copy, formatTime } from "./util.js";
+
+async function apiError(response) {
+  try {
+    return (await response.json()).detail;
+  } catch {
+    return `the server answered ${response.status}`;
+  }
+}
+
+export class Annotations {
+  constructor({ form, list, timeline, player, data }) {
+    Object.assign(this, { form, list, timeline, player, data });
+    this.error = form.querySelector("#annotate-error");
+    this.start = form.elements.start;
+    this.end = form.elements.end;
+    // Untouched, the start field follows playback: "annotate" means "here".
+    this.follow = !this.error.textContent;
+    if (this.follow) this.setTime(this.start, player.currentTime);
+    else this.start.dataset.seconds = "";
+    if (data.end !== null && !this.error.textContent) this.setTime(this.end, data.end);
+    for (const field of [this.start, this.end]) {
+      field.addEventListener("input", () => {
+        delete field.dataset.seconds;
+        if (field === this.start) this.follow = false;
+      });
+    }
+    form.elements.text.addEventListener("focus", () => (this.follow = false));
+    for (const button of form.querySelectorAll("[data-mark]")) {
+      button.hidden = false;
+      button.addEventListener("click", () => this.mark(button.dataset.mark));
+    }
+    player.on("timeupdate", () => this.follow && this.setTime(this.start, player.currentTime));
+    form.addEventListener("submit", (e) => this.submit(e));
+    list.addEventListener("submit", (e) => this.listSubmit(e));
+    list.addEventListener("click", (e) => this.listClick(e));
+    this.enhance(list);
+  }
+  setTime(field, seconds) {
+    field.value = formatTime(seconds);
+    field.dataset.seconds = String(Math.floor(seconds + 1e-6));
+  }
+  mark(which) {
+    this.setTime(which === "start" ? this.start : this.end, this.player.currentTime);
+    if (which === "start") this.follow = false;
+    announce(`Marked ${which === "start" ? "in" : "out"} at ${formatTime(this.player.currentTime)}`);
+  }
+  annotateHere() {
+    this.follow = true;
+    this.setTime(this.start, this.player.currentTime);
+    this.form.elements.text.focus();
+  }
+  range() {
+    const { start, end } = this;
+    if (start.dataset.seconds && end.dataset.seconds) return [Number(start.dataset.seconds), Number(end.dataset.seconds)];
+    return null;
+  }
+  seconds(field) {
+    if (!field.value.trim()) return null;
+    return field.dataset.seconds ? Number(field.dataset.seconds) : undefined;
+  }
+  async submit(event) {
+    const start = this.seconds(this.start);
+    const end = this.seconds(this.end);
+    if (start === undefined || end === undefined) return; // typed time codes: the server reads them
+    event.preventDefault();
+    const f = this.form.elements;
+    const body = {
+      kind: f.kind.value,
+      start,
+      text: f.text.value.trim(),
+      tags: f.tags.value.split(",").map((t) => t.trim()).filter(Boolean),
+    };
+    if (end !== null) body.end = end;
+    if (f.speaker.value) body.speaker = f.speaker.value;
+    const response = await fetch(`${this.data.api}/annotations`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) return this.fail(await apiError(response));
+    const created = await response.json();
+    this.error.hidden = true;
+    await this.show(created);
+    f.text.value = "";
+    f.tags.value = "";
+    this.end.value = "";
+    delete this.end.dataset.seconds;
+    announce(`Annotation added at ${formatTime(created.start)}`);
+  }
+  fail(message) {
+    this.error.textContent = message;
+    this.error.hidden = false;
+    this.error.focus?.();
+  }
+  // Insert (or replace) the server-rendered entry in time order, and its timeline mark.
+  async show(annotation) {
+    const response = await fetch(`/a/${annotation.id}/item`);
+    if (!response.ok) return this.fail(await apiError(response));
+    const holder = document.createElement("template");
+    holder.innerHTML = (await response.text()).trim();
+    const item = holder.content.firstElementChild;
+    document.getElementById(`annotation-${annotation.id}`)?.remove();
+    const later = [...this.list.children].find(
+      (li) => !("start" in li.dataset) || Number(li.dataset.start) > annotation.start,
+    );
+    this.list.insertBefore(item, later ?? null);
+    document.getElementById("no-annotations")?.remove();
+    this.enhance(item);
+    this.timeline.addMark(annotation.id, annotation.kind, annotation.start, annotation.end);
+    return item;
+  }
+  enhance(root) {
+    for (const button of root.querySelectorAll(".js-only")) button.hidden = false;
+  }
+  async listSubmit(event) {
+    const form = event.target;
+    const item = form.closest(".annotation");
+    if (!item) return;
+    const id = item.dataset.id;
+    if (form.classList.contains("delete")) {
+      event.preventDefault();
+      const response = await fetch(`/api/v1/annotations/${id}`, { method: "DELETE" });
+      if (!response.ok) return announce(await apiError(response));
+      item.remove();
+      this.timeline.removeMark(id);
+      announce("Annotation deleted");
+    } else if (form.classList.contains("place")) {
+      event.preventDefault();
+      const start = Math.floor(this.player.currentTime);
+      const response = await fetch(`/api/v1/annotations/${id}`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ start }),
+      });
+      if (!response.ok) return announce(await apiError(response));
+      await this.show(await response.json());
+      announce(`Placed at ${formatTime(start)}`);
+    }
+  }
+  listClick(event) {
+    const jump = event.target.closest("a.jump");
+    const copier = event.target.closest("button.copy");
+    if (jump) {
+      event.preventDefault();
+      this.player.seek(Number(jump.dataset.seek));
+      this.highlight(jump.closest(".annotation"));
+    } else if (copier) {
+      const text = copier.dataset.copy ?? document.getElementById(copier.dataset.copyFrom).textContent;
+      copy(text.trim(), copier.dataset.copy ? "link" : "citation");
+    }
+  }
+  highlight(item) {
+    for (const old of this.list.querySelectorAll(".highlighted")) {
+      old.classList.remove("highlighted");
+      old.removeAttribute("aria-current");
+    }
+    item.classList.add("highlighted");
+    item.setAttribute("aria-current", "true");
+  }
+}

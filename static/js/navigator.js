@@ -1,0 +1,132 @@
+// The navigator page: wires the player to the timeline, the chapter list, the speakers of
+// the current session, "skip break", sharing, annotating and the keyboard shortcuts.
+import { Annotations } from "./annotate.js";
+import { installShortcuts } from "./keys.js";
+import { createPlayer } from "./player.js";
+import { Timeline } from "./timeline.js";
+import { announce, copy, formatTime, pageData, tValue } from "./util.js";
+
+const data = pageData();
+
+// `#t=` is read by the server like `?t=` (one parser, app/timecodes.py): hand it over.
+const fragmentT = new URLSearchParams(location.hash.slice(1)).getAll("t").pop();
+if (fragmentT !== undefined) {
+  const query = new URLSearchParams(location.search);
+  query.set("t", fragmentT);
+  location.replace(`${location.pathname}?${query}`);
+} else {
+  start();
+}
+
+function segmentAt(t) {
+  let found = null;
+  for (const s of data.segments) if (s.start <= t && t < s.end && (!found || s.nested)) found = s;
+  return found;
+}
+
+function sessions() {
+  return data.segments.filter((s) => s.kind !== "break");
+}
+
+async function start() {
+  const player = await createPlayer(document.querySelector(".player-box"), data);
+  if (!player) return;
+  const controls = document.getElementById("controls");
+  controls.hidden = false;
+  const timeline = new Timeline(document.getElementById("track"), player, data.span);
+  const annotations = new Annotations({
+    form: document.getElementById("annotate"),
+    list: document.getElementById("annotations"),
+    timeline,
+    player,
+    data,
+  });
+  const clock = document.getElementById("clock");
+  const playButton = document.getElementById("play");
+  const skip = document.getElementById("skip-break");
+  const skipLink = document.getElementById("skip-break-link");
+  let current;
+
+  function follow() {
+    const t = player.currentTime;
+    clock.textContent = formatTime(t);
+    const now = segmentAt(t);
+    const slug = now?.slug ?? "";
+    if (slug !== current) {
+      current = slug;
+      for (const li of document.querySelectorAll("#chapters li")) {
+        const on = li.dataset.slug === slug;
+        li.classList.toggle("current", on);
+        if (on) li.setAttribute("aria-current", "true");
+        else li.removeAttribute("aria-current");
+      }
+      for (const block of document.querySelectorAll("#track .block")) {
+        block.classList.toggle("current", !!now && Number(block.dataset.start) === now.start);
+      }
+      for (const panel of document.querySelectorAll(".speakers [data-segment]")) {
+        panel.hidden = panel.dataset.segment !== slug;
+      }
+    }
+    const inBreak = !now || now.kind === "break";
+    const next = inBreak && sessions().find((s) => s.start > t);
+    skip.hidden = !next;
+    if (next) skipLink.dataset.seek = next.start;
+  }
+  player.on("timeupdate", follow).on("seeked", follow);
+  player.on("play", () => (playButton.textContent = "Pause"));
+  player.on("pause", () => (playButton.textContent = "Play"));
+  player.on("rangeend", () => announce("End of the linked range"));
+  follow();
+
+  const moment = () => `${data.shareBase}?t=${tValue(Math.floor(player.currentTime))}`;
+  const step = (s) => () => player.seek(player.currentTime + s);
+  const actions = {
+    toggle: () => player.toggle(),
+    back5: step(-5),
+    fwd5: step(5),
+    back30: step(-30),
+    fwd30: step(30),
+    next: () => {
+      const next = sessions().find((s) => !s.nested && s.start > player.currentTime + 0.5);
+      if (next) player.seek(next.start);
+    },
+    prev: () => {
+      const t = player.currentTime;
+      const earlier = sessions().filter((s) => !s.nested && s.start < t - 2);
+      if (earlier.length) player.seek(earlier[earlier.length - 1].start);
+    },
+    annotate: () => annotations.annotateHere(),
+    "copy-moment": () => copy(moment(), "link to this moment"),
+    "copy-range": () => {
+      const range = annotations.range() ?? (data.end !== null ? [data.start, data.end] : null);
+      if (!range) return announce("Mark in and out first (buttons beside Start and End).");
+      copy(`${data.shareBase}?t=${tValue(range[0])},${tValue(range[1])}`, "link to this range");
+    },
+    help: () => document.getElementById("help").showModal(),
+  };
+  controls.addEventListener("click", (e) => {
+    const act = e.target.closest("button")?.dataset.act;
+    if (act) actions[act]();
+  });
+  skipLink.addEventListener("click", (e) => {
+    e.preventDefault();
+    player.seek(Number(skipLink.dataset.seek));
+  });
+  document.getElementById("chapters").addEventListener("click", (e) => {
+    const link = e.target.closest("a[data-seek]");
+    if (!link) return;
+    e.preventDefault();
+    player.seek(Number(link.dataset.seek));
+  });
+  installShortcuts(actions);
+
+  if (data.highlight) {
+    // Scroll the side column (not the page: the player stays in view) to the linked entry.
+    const item = document.getElementById(`annotation-${data.highlight}`);
+    const side = document.querySelector(".side");
+    if (item && side.scrollHeight > side.clientHeight) {
+      side.scrollTop += item.getBoundingClientRect().top - side.getBoundingClientRect().top - 16;
+    }
+  }
+  document.body.dataset.ready = "true";
+}

@@ -1,0 +1,168 @@
+// One player interface over HTML5 media and the YouTube IFrame API, so the rest of the page
+// never asks which it is: play, pause, seek, currentTime, duration, paused, on(event, fn).
+// Events: "ready", "timeupdate", "play", "pause", "seeked", "rangeend".
+
+class Player {
+  constructor() {
+    this.handlers = {};
+    this.rangeStart = null;
+    this.rangeEnd = null;
+  }
+  on(name, fn) {
+    (this.handlers[name] ||= []).push(fn);
+    return this;
+  }
+  emit(name) {
+    if (name === "timeupdate") this.checkRange();
+    for (const fn of this.handlers[name] || []) fn(this);
+  }
+  toggle() {
+    return this.paused ? this.play() : this.pause();
+  }
+  // A range link plays from start and stops at its end once; seeking outside it forgets it.
+  setRange(start, end) {
+    this.rangeStart = start;
+    this.rangeEnd = end ?? null;
+  }
+  checkRange() {
+    if (this.rangeEnd === null) return;
+    const t = this.currentTime;
+    if (t < this.rangeStart - 1 || t > this.rangeEnd + 1) {
+      this.rangeEnd = null;
+    } else if (t >= this.rangeEnd - 0.05 && !this.paused) {
+      const end = this.rangeEnd;
+      this.rangeEnd = null;
+      this.pause();
+      this.seek(end);
+      this.emit("rangeend");
+    }
+  }
+}
+
+class MediaPlayer extends Player {
+  constructor(video) {
+    super();
+    this.video = video;
+    for (const name of ["timeupdate", "play", "pause", "seeked"]) {
+      video.addEventListener(name, () => this.emit(name));
+    }
+  }
+  ready(start) {
+    const video = this.video;
+    const settle = () => {
+      // The media fragment normally seeked already; make sure, then announce readiness.
+      if (Math.abs(video.currentTime - start) > 0.25) video.currentTime = start;
+      this.emit("ready");
+    };
+    if (video.readyState >= 1) settle();
+    else video.addEventListener("loadedmetadata", settle, { once: true });
+  }
+  play() {
+    return this.video.play();
+  }
+  pause() {
+    this.video.pause();
+  }
+  seek(t) {
+    const d = this.duration;
+    this.video.currentTime = Math.max(0, d ? Math.min(t, d) : t);
+    this.emit("timeupdate");
+  }
+  get currentTime() {
+    return this.video.currentTime;
+  }
+  get duration() {
+    return Number.isFinite(this.video.duration) ? this.video.duration : null;
+  }
+  get paused() {
+    return this.video.paused;
+  }
+}
+
+class YouTubePlayer extends Player {
+  constructor(yt, holder, videoId, start) {
+    super();
+    this.timer = null;
+    this.yt = new yt.Player(holder, {
+      videoId,
+      width: "100%",
+      height: "100%",
+      playerVars: { start: Math.floor(start), playsinline: 1, rel: 0 },
+      events: {
+        onReady: () => {
+          if (start % 1) this.yt.seekTo(start, true);
+          this.emit("ready");
+        },
+        onStateChange: (e) => this.stateChanged(e.data, yt.PlayerState),
+      },
+    });
+  }
+  ready() {}
+  stateChanged(state, states) {
+    clearInterval(this.timer);
+    if (state === states.PLAYING) {
+      this.timer = setInterval(() => this.emit("timeupdate"), 250);
+      this.emit("play");
+    } else if (state === states.PAUSED || state === states.ENDED) {
+      this.emit("pause");
+    }
+    this.emit("timeupdate");
+  }
+  play() {
+    this.yt.playVideo();
+  }
+  pause() {
+    this.yt.pauseVideo();
+  }
+  seek(t) {
+    this.yt.seekTo(Math.max(0, t), true);
+    this.emit("timeupdate");
+    this.emit("seeked");
+  }
+  get currentTime() {
+    return this.yt.getCurrentTime?.() ?? 0;
+  }
+  get duration() {
+    return this.yt.getDuration?.() || null;
+  }
+  get paused() {
+    return this.yt.getPlayerState?.() !== 1;
+  }
+}
+
+let youtubeApi = null;
+
+function loadYouTube(url) {
+  youtubeApi ||= new Promise((resolve, reject) => {
+    if (window.YT?.Player) return resolve(window.YT);
+    const previous = window.onYouTubeIframeAPIReady;
+    window.onYouTubeIframeAPIReady = () => {
+      previous?.();
+      resolve(window.YT);
+    };
+    const script = document.createElement("script");
+    script.src = url;
+    script.onerror = () => reject(new Error("the YouTube player could not be loaded"));
+    document.head.append(script);
+  });
+  return youtubeApi;
+}
+
+// The page's player: its <video>, or a YouTube player in #player. Resolves once it can seek.
+export async function createPlayer(root, data) {
+  const video = root.querySelector("video");
+  let player;
+  if (video) {
+    player = new MediaPlayer(video);
+  } else if (data.youtubeId) {
+    const yt = await loadYouTube(data.youtubeApi);
+    player = new YouTubePlayer(yt, root.querySelector("#player"), data.youtubeId, data.start);
+  } else {
+    return null;
+  }
+  player.setRange(data.start, data.end);
+  const ready = new Promise((resolve) => player.on("ready", resolve));
+  player.ready(data.start);
+  await ready;
+  return player;
+}

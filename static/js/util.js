@@ -1,0 +1,42 @@
+// Small helpers shared by the page scripts. Times are formatted here for display only;
+// parsing time codes is the server's job (app/timecodes.py).
+
+export function formatTime(seconds) {
+  const whole = Math.max(0, Math.floor(seconds + 1e-6));
+  const h = Math.floor(whole / 3600);
+  const m = String(Math.floor(whole / 60) % 60).padStart(2, "0");
+  const s = String(whole % 60).padStart(2, "0");
+  return `${h}:${m}:${s}`;
+}
+
+// Seconds as a `t` value, like app.timecodes.format_range: "8400", "8400.5".
+export function tValue(seconds) {
+  return String(Math.round(seconds * 1000) / 1000);
+}
+
+export function announce(message) {
+  const status = document.getElementById("status");
+  if (!status) return;
+  status.textContent = "";
+  requestAnimationFrame(() => {
+    status.textContent = message;
+  });
+}
+
+export async function copy(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    announce(`Copied ${what}: ${text}`);
+  } catch {
+    const field = document.getElementById("share-url");
+    if (field) {
+      field.value = text;
+      field.select();
+    }
+    announce(`Press Ctrl+C to copy ${what}.`);
+  }
+}
+
+export function pageData() {
+  return JSON.parse(document.getElementById("page-data").textContent);
+}
