@@ -225,6 +225,10 @@ def import_transcript(
             batch = rows[i : i + INSERT_BATCH]
             connection.execute(insert(TranscriptCue), batch)
             bar.update(len(batch))
+    if connection.dialect.name == "postgresql":
+        # A bulk insert can change the table's size and words many times over before
+        # autovacuum notices; fresh statistics keep search plans (GIN index, row estimates) right.
+        connection.exec_driver_sql("ANALYZE transcript_cue")
     return ImportResult(len(rows), language, matched, created)
 
 

@@ -1,10 +1,29 @@
 """Full-text search: five kinds of content, deep links, filters, safe snippets and any query."""
 
-import pytest
-from sqlalchemy import text
+import importlib.util
+import re
+from pathlib import Path
 
+import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import inspect, text
+from sqlalchemy.event import listen, remove
+from sqlmodel import Session
+
+from app.models import SearchKind
 from app.search import mark, parse_query
-from app.search_backends import ALIAS, START, STOP, Term, fts5_query, tsquery, tsvector
+from app.search_backends import (
+    ALIAS,
+    START,
+    STOP,
+    PostgresBackend,
+    Scope,
+    Term,
+    fts5_query,
+    tsquery,
+    tsvector,
+)
 
 SEARCH = "/api/v1/search"
 VTT = """WEBVTT
@@ -291,8 +310,8 @@ def test_mark_escapes_before_marking():
 
 
 def test_the_full_text_indexes_serve_the_queries(engine):
-    """The SQL matches what migration 0002 indexed (the same tsvector expression on
-    PostgreSQL), so a search is an index lookup, not a scan of 100,000 cues."""
+    """On PostgreSQL each table's stored tsvector (migration 0003) has a GIN index, so a
+    search is an index lookup, not a scan of 100,000 cues."""
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             plan = conn.exec_driver_sql(
@@ -309,4 +328,70 @@ def test_the_full_text_indexes_serve_the_queries(engine):
                     f"WHERE {tsvector(table, alias)} @@ to_tsquery('fts_config'::regconfig, 'x')"
                 )
             ).all()
-            assert f"Index Scan on fts_{table}" in " ".join(row[0] for row in plan)
+            assert f"Index Scan on fts_{table}_document" in " ".join(row[0] for row in plan)
+
+
+@pytest.mark.parametrize("plan_cache_mode", ["force_custom_plan", "force_generic_plan"])
+def test_postgres_ranks_on_the_stored_vectors(engine, plan_cache_mode):
+    """The search SQL itself uses the GIN indexes and never derives a tsvector from text
+    again, nor parses the query once per row when a prepared statement's generic plan runs
+    (psycopg prepares a statement after five runs on a connection)."""
+    if engine.dialect.name != "postgresql":
+        return
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    scope = Scope(recordings=None, speaker=None, kinds=frozenset(SearchKind))
+    terms = [Term(("hydrogen",)), Term(("eco",), prefix=True)]
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        conn.exec_driver_sql(f"SET plan_cache_mode = {plan_cache_mode}")
+        listen(conn, "before_cursor_execute", capture)
+        with Session(bind=conn) as session:
+            assert PostgresBackend().matches(session, terms, scope, 21, 0) == []
+        remove(conn, "before_cursor_execute", capture)
+        ((statement, parameters),) = statements
+        for n, name in enumerate(("q", "limit", "offset"), start=1):
+            statement = statement.replace(f"%({name})s", f"${n}")
+        conn.exec_driver_sql(f"PREPARE search_plan AS {statement}")
+        q = parameters["q"].replace("'", "''")
+        plan = "\n".join(
+            row[0]
+            for row in conn.exec_driver_sql(f"EXPLAIN (VERBOSE) EXECUTE search_plan('{q}', 21, 0)")
+        )
+        conn.exec_driver_sql("DEALLOCATE search_plan")
+    assert "to_tsvector" not in plan
+    for table in ALIAS:
+        assert f"Index Scan on fts_{table}_document" in plan, table
+    # ts_rank reads a query computed once (folded, or an InitPlan), never to_tsquery($1).
+    assert "ts_rank(" in plan
+    assert re.search(r"ts_rank\([^\n]*to_tsquery", plan) is None, plan
+
+
+def test_migration_0003_downgrades_and_upgrades(engine):
+    """0003 comes off and goes back on (PostgreSQL: transactional DDL, rolled back after)."""
+    if engine.dialect.name != "postgresql":
+        return  # 0003 does nothing on SQLite
+    path = next(Path(__file__).parent.parent.glob("migrations/versions/*_0003_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0003", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+
+    def state(conn) -> tuple[set, set]:
+        inspector = inspect(conn)
+        columns = {c["name"] for c in inspector.get_columns("transcript_cue")}
+        indexes = {i["name"] for i in inspector.get_indexes("transcript_cue")}
+        return {c for c in columns if c.startswith("fts_")}, {
+            i for i in indexes if i.startswith("fts_")
+        }
+
+    with engine.connect() as conn, conn.begin() as transaction:
+        assert state(conn) == ({"fts_document"}, {"fts_transcript_cue_document"})
+        with Operations.context(MigrationContext.configure(conn)):
+            migration.downgrade()
+            assert state(conn) == (set(), {"fts_transcript_cue"})
+            migration.upgrade()
+        assert state(conn) == ({"fts_document"}, {"fts_transcript_cue_document"})
+        transaction.rollback()
