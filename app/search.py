@@ -37,8 +37,9 @@ _WORD = re.compile(r"[^\W_]+(\*?)")
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Alembic's include_name hook: the fts_* tables, triggers and indexes of migration 0002
-    are made by raw SQL, not by the models, so autogenerate must not compare them."""
+    """Alembic's include_name hook: the fts_* tables, triggers, columns and indexes of
+    migrations 0002 and 0003 are made by raw SQL, not by the models, so autogenerate must not
+    compare them."""
     return not (name or "").startswith("fts_")
 
 
