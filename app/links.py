@@ -59,3 +59,24 @@ def oembed_url(page_url: str) -> str:
 def annotation_item_url(annotation_id: int) -> str:
     """One annotation rendered as the navigator's list item, for scripts to insert."""
     return f"/a/{annotation_id}/item"
+
+
+def transcript_url(slug: str, extension: str = "vtt") -> str:
+    """The transcript as a file: WebVTT (for <track> and downloads) or SRT."""
+    return f"/r/{quote(slug)}/transcript.{extension}"
+
+
+def import_url(slug: str) -> str:
+    """The editor's page for a recording's programme, transcript and write-up imports."""
+    return f"/r/{quote(slug)}/import"
+
+
+def placement_url(annotation_id: int) -> str:
+    """The page proposing, from the transcript, the second an unplaced quote was said."""
+    return f"/a/{annotation_id}/placement"
+
+
+def search_url(**params: str | None) -> str:
+    """The search page; empty parameters are left out."""
+    kept = {k: v for k, v in params.items() if v}
+    return "/search" + (f"?{urlencode(kept)}" if kept else "")

@@ -1,7 +1,10 @@
 """Measure the navigator page (PRODUCT §8): its own HTML+CSS+JS weight before compression, and
 server time (median / p95) over N requests with the demo event loaded on SQLite.
 
-Run: .venv/bin/python bench/bench_page.py [requests] [extra_annotations]
+Run: .venv/bin/python bench/bench_page.py [requests] [extra_annotations] [transcript_cues]
+
+With `transcript_cues` the recording gets a synthetic transcript of that many 4-second cues
+(voiced by two speakers), so the weight includes the transcript window the page renders.
 
 Server time is measured inside the ASGI app, from the request's arrival to the last byte of
 the response (routing, queries, template); the round trip through Starlette's TestClient,
@@ -18,6 +21,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app import transcripts
 from app.config import Settings
 from app.db import get_engine, migrate, session_scope
 from app.demo import load_demo
@@ -79,9 +83,30 @@ def _add_annotations(session: Session, count: int) -> None:
     )
 
 
+def _add_transcript(session: Session, count: int) -> None:
+    recording = session.query(Recording).filter_by(slug=DEMO).one()
+    step = recording.duration / (count + 1)
+    cues = ["WEBVTT", ""]
+    for i in range(count):
+        start = round(i * step, 3)
+        voice = ("Evgeniy Kutsenko", "Ada Lovelace")[i % 2]
+        cues += [
+            f"{_clock(start)} --> {_clock(start + min(4, step))}",
+            f"<v {voice}>Line {i}: clusters need patient capital and regional support.",
+            "",
+        ]
+    transcripts.import_transcript(session, recording=recording, text="\n".join(cues))
+
+
+def _clock(seconds: float) -> str:
+    whole, ms = divmod(round(seconds * 1000), 1000)
+    return f"{whole // 3600:02}:{whole // 60 % 60:02}:{whole % 60:02}.{ms:03}"
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     extra = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    cues = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(data_dir=Path(folder), secret_key="bench").prepare()
         url = settings.effective_database_url
@@ -90,6 +115,8 @@ def main() -> None:
             load_demo(session, media_dir=settings.media_dir, progress=False)
             if extra:
                 _add_annotations(session, extra)
+            if cues:
+                _add_transcript(session, cues)
         app = Timed(create_app(settings))
         with TestClient(app) as client:
             html = client.get(PAGE)
@@ -105,7 +132,7 @@ def main() -> None:
                 times.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200
     weight = len(html.content) + sum(assets.values())
-    print(f"page {PAGE} with the demo event (+{extra} annotations), SQLite")
+    print(f"page {PAGE} with the demo event (+{extra} annotations, {cues} cues), SQLite")
     print(f"  HTML {len(html.content) / 1024:.1f} KB")
     for url, size in sorted(assets.items()):
         print(f"  {url.split('/static/')[-1]:<20} {size / 1024:.1f} KB")

@@ -151,3 +151,36 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_vtt() -> str:
+    """A transcript for the round table's first minute: two-second cues with voice tags (a
+    stored speaker, one the import creates), Faina Filina's demo quote across two cues, and a
+    line of text that looks like markup."""
+    said = {
+        8420: "<v Faina Filina>We can see that we reflect most of the success factors.",
+        8422: "<v Faina Filina>We need to pay particular attention to interdisciplinary "
+        "cooperation to stay with the global trends, though we do have certain results there too",
+        8430: "<v Ada Lovelace>&lt;script&gt;alert(1)&lt;/script&gt; is not a cluster policy.",
+    }
+    out = ["WEBVTT", ""]
+    for start in range(8390, 8460, 2):
+        if start == 8424:
+            continue  # the quote's second cue, from 8422, lasts four seconds
+        end = 8426 if start == 8422 else start + 2
+        text = said.get(start, f"<v Ada Lovelace>Line {start} on biomedical clusters.")
+        out += [f"{_vtt_time(start)} --> {_vtt_time(end)}", text, ""]
+    return "\n".join(out)
+
+
+def _vtt_time(seconds: int) -> str:
+    return f"{seconds // 3600:02}:{seconds // 60 % 60:02}:{seconds % 60:02}.000"
+
+
+@pytest.fixture
+def transcribed(client, demo, demo_vtt) -> str:
+    """The demo recording with `demo_vtt` imported through the JSON API."""
+    response = client.post(f"/api/v1/recordings/{demo}/transcript", content=demo_vtt.encode())
+    assert response.status_code == 201, response.text
+    return demo

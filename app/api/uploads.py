@@ -1,21 +1,16 @@
 """POST /api/v1/recordings/upload: a recording from a streamed file upload or from a link."""
 
 from functools import partial
-from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Request, status
-from sqlmodel import Session
+from fastapi import APIRouter, Request, status
 
 from app import uploads
-from app.deps import SettingsDep, get_session
+from app.deps import SessionDep, SettingsDep
 from app.schemas import ErrorBody, RecordingPublic
 from app.services import recordings as service
 
 router = APIRouter(prefix="/recordings", tags=["recordings"])
-
-# Committed before the response goes out, so a client that follows the 201 finds the row.
-CommittedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _FORM = {
     "type": "object",
@@ -48,7 +43,7 @@ _FORM = {
     },
 )
 async def upload_recording(
-    request: Request, session: CommittedSessionDep, settings: SettingsDep
+    request: Request, session: SessionDep, settings: SettingsDep
 ) -> RecordingPublic:
     upload = await uploads.receive(
         request, media_dir=settings.media_dir, max_bytes=settings.max_upload_bytes

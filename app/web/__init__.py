@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.web import forms, pages, share
+from app.web import forms, imports, pages, search, share
 
 router = APIRouter()
-for module in (share, forms, pages):
+for module in (share, forms, imports, search, pages):
     router.include_router(module.router)

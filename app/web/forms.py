@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app import links
+from app import links, placement
 from app.deps import SettingsDep
 from app.errors import DomainError, Invalid
-from app.models import Annotation, Recording
+from app.models import Annotation, Recording, TranscriptCue
 from app.schemas import AnnotationCreate, AnnotationUpdate
 from app.services import annotations as annotation_service
 from app.services import recordings as recording_service
@@ -213,8 +213,10 @@ def place_annotation(
     annotation: str,
     token: Token = "",
     start: Short = "",
+    end: Short = "",
 ):
-    """Pins an unplaced quote to the second the viewer names (the page's time by default)."""
+    """Pins an unplaced quote to the second the viewer names (the page's time by default),
+    or to the range a transcript proposal found (`end` too)."""
     csrf.check(request, token)
     row = annotation_service.get(session, annotation_id=annotation_id(annotation))
     rec = session.get(Recording, row.recording_id)
@@ -222,7 +224,23 @@ def place_annotation(
         seconds = _seconds(start, "start")
         if seconds is None:
             raise Invalid("start: say when it was said, e.g. 2:32:30", field="form.start")
-        annotation_service.update(session, annotation=row, data=AnnotationUpdate(start=seconds))
+        fields = {"start": seconds} | ({"end": _seconds(end, "end")} if end.strip() else {})
+        data = _validated(AnnotationUpdate, fields)
+        annotation_service.update(session, annotation=row, data=data)
     except DomainError as exc:
-        return _refused(request, session, settings, rec, {"start": start}, exc)
+        return _refused(request, session, settings, rec, {"start": start, "end": end}, exc)
     return _back(rec, row)
+
+
+@router.get("/a/{annotation}/placement")
+def placement_page(request: Request, session: WebSessionDep, annotation: str) -> HTMLResponse:
+    """Where the transcript says a quote was said, with the button that accepts it."""
+    row = annotation_service.get(session, annotation_id=annotation_id(annotation))
+    [public] = annotation_service.to_public_many(session, [row])
+    ctx = {"a": public, "recording": session.get(Recording, row.recording_id)}
+    try:
+        proposal = placement.propose(session, annotation=row)
+    except DomainError as exc:
+        return render(request, "placement.html", {**ctx, "error": exc.message}, status_code=404)
+    cues = [session.get(TranscriptCue, cue_id) for cue_id in proposal.cues]
+    return render(request, "placement.html", {**ctx, "proposal": proposal, "cues": cues})

@@ -21,6 +21,8 @@ from app.schemas import AnnotationPublic
 from app.services import annotations as annotation_service
 from app.services import segments as segment_service
 from app.web.moments import Moment
+from app.web.transcript import Window
+from app.web.transcript import window as transcript_window
 
 PAGE_SIZE = 200  # annotations per navigator page; more are a "next" link away
 
@@ -199,6 +201,7 @@ def context(
     ends = [s.end for s in segments] + [i["a"].end or i["a"].start or 0 for i in items]
     span = recording.duration or max([*ends, moment.end or moment.start, 1.0])
     current = focus or segment_at(segments, moment.start)
+    transcript = transcript_window(session, recording=recording, at=moment.start)
     return {
         "event": event,
         "recording": recording,
@@ -220,9 +223,11 @@ def context(
         "tags": tags,
         "highlight": highlight,
         "form": form or AnnotateForm(),
+        "transcript": transcript,
+        "has_transcript": bool(transcript.cues),
         "media_src": links.media_src(recording),
         "page_data": _page_data(
-            recording, segments, moment, span, highlight, base_url, youtube_api_url
+            recording, segments, moment, span, highlight, base_url, youtube_api_url, transcript
         ),
     }
 
@@ -263,6 +268,7 @@ def _page_data(
     highlight: int | None,
     base_url: str,
     youtube_api_url: str,
+    transcript: Window,
 ) -> dict[str, Any]:
     """The JSON the page's script starts from (handed over with |tojson)."""
     return {
@@ -277,6 +283,7 @@ def _page_data(
         "highlight": highlight,
         "shareBase": base_url + links.recording_url(recording.slug),
         "api": f"/api/v1/recordings/{recording.slug}",
+        "transcript": {"language": transcript.language} if transcript.cues else None,
         "segments": [
             {
                 "slug": s.slug,

@@ -38,6 +38,7 @@ export class Annotations {
     list.addEventListener("submit", (e) => this.listSubmit(e));
     list.addEventListener("click", (e) => this.listClick(e));
     this.enhance(list);
+    this.proposePlacements(list);
   }
   setTime(field, seconds) {
     field.value = formatTime(seconds);
@@ -130,15 +131,32 @@ export class Annotations {
       announce("Annotation deleted");
     } else if (form.classList.contains("place")) {
       event.preventDefault();
-      const start = Math.floor(this.player.currentTime);
-      const response = await fetch(`/api/v1/annotations/${id}`, {
-        method: "PATCH",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ start }),
-      });
-      if (!response.ok) return announce(await apiError(response));
-      await this.show(await response.json());
-      announce(`Placed at ${formatTime(start)}`);
+      await this.place(id, { start: Math.floor(this.player.currentTime) });
+    }
+  }
+  async place(id, range) {
+    const response = await fetch(`/api/v1/annotations/${id}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(range),
+    });
+    if (!response.ok) return announce(await apiError(response));
+    await this.show(await response.json());
+    announce(`Placed at ${formatTime(range.start)}`);
+  }
+  // Unplaced quotes: ask the transcript where each was said, one at a time, and offer the
+  // answer with an "Accept" button (without scripts, the link leads to the same proposal).
+  async proposePlacements(root) {
+    for (const slot of root.querySelectorAll("[data-placement]")) {
+      const id = slot.dataset.placement;
+      const response = await fetch(`/api/v1/annotations/${id}/placement`);
+      if (!response.ok) continue;
+      const proposal = await response.json();
+      const accept = document.createElement("button");
+      accept.type = "button";
+      accept.textContent = `Accept ${proposal.start_tc}`;
+      accept.addEventListener("click", () => this.place(id, { start: proposal.start, end: proposal.end }));
+      slot.replaceChildren(`Transcript: ${proposal.start_tc} (confidence ${proposal.confidence}%) `, accept);
     }
   }
   listClick(event) {

@@ -4,6 +4,7 @@ import { Annotations } from "./annotate.js";
 import { installShortcuts } from "./keys.js";
 import { createPlayer } from "./player.js";
 import { Timeline } from "./timeline.js";
+import { Transcript } from "./transcript.js";
 import { announce, copy, formatTime, pageData, tValue } from "./util.js";
 
 const data = pageData();
@@ -41,6 +42,7 @@ async function start() {
     player,
     data,
   });
+  if (data.transcript) new Transcript(document.getElementById("transcript"), player, data);
   const clock = document.getElementById("clock");
   const playButton = document.getElementById("play");
   const skip = document.getElementById("skip-break");
