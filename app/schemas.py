@@ -1,9 +1,16 @@
 """API shapes: what clients send (Create/Update) and what they get back (Public)."""
 
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from app.models import (
     AnnotationKind,
@@ -37,9 +44,18 @@ T = TypeVar("T")
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused so a typo never passes silently."""
+    """Unknown fields are refused so a typo never passes silently, and so is the NUL
+    character, which PostgreSQL cannot store and no person means to type."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("text must not contain the NUL character")
+        return value
 
 
 class Page(BaseModel, Generic[T]):

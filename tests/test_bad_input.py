@@ -45,6 +45,14 @@ BAD_REQUESTS = [
     ("get", f"{ANN}?limit=0", None, "query.limit", "greater than or equal to 1"),
     ("get", f"{ANN}?limit=abc", None, "query.limit", "integer"),
     ("get", f"{ANN}?kind=gossip", None, "query.kind", "note"),
+    # NUL characters (PostgreSQL cannot store them; SQLite would, so both must refuse them)
+    ("get", f"{ANN}?tag=a%00", None, "query.tag", "NUL"),
+    ("get", f"{ANN}?speaker=a%00", None, "query.speaker", "NUL"),
+    ("get", "/api/v1/recordings/a%00b", None, "path.recording", "NUL"),
+    ("get", "/api/v1/search?q=x&speaker=a%00b", None, "query.speaker", "NUL"),
+    ("post", "/api/v1/speakers", {"name": "a\u0000b"}, "body.name", "NUL"),
+    ("post", ANN, {"start": 5, "text": "a\u0000", "tags": ["x"]}, "body.text", "NUL"),
+    ("post", ANN, {"start": 5, "tags": ["ok", "b\u0000"]}, "body.tags", "NUL"),
     ("get", f"{SEG}/at?t=later", None, "query.t", "not a time code"),
     ("get", f"{SEG}/at", None, "query.t", "required"),
     # unknown ids and slugs

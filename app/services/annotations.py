@@ -63,6 +63,8 @@ def list_page(
             == speaker_service.get(session, slug=speaker, field="query.speaker").id
         )
     if tag is not None:
+        if "\x00" in tag:
+            raise Invalid("tag must not contain the NUL character", field="query.tag")
         stmt = stmt.where(
             col(Annotation.id).in_(
                 select(AnnotationTag.annotation_id).where(AnnotationTag.tag == tag.lower())

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app import links, placement
-from app.deps import SettingsDep
+from app.deps import SessionDep, SettingsDep
 from app.errors import DomainError, Invalid
 from app.models import Annotation, Recording, TranscriptCue
 from app.schemas import AnnotationCreate, AnnotationUpdate
@@ -18,7 +18,6 @@ from app.services import annotations as annotation_service
 from app.services import recordings as recording_service
 from app.timecodes import TimecodeError, parse_time
 from app.web import csrf, navigator
-from app.web.deps import WebSessionDep
 from app.web.moments import Moment
 from app.web.pages import annotation_id, navigator_page
 from app.web.templating import render
@@ -98,7 +97,7 @@ def _refused(
 @router.post("/r/{recording}/annotations")
 def create_annotation(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     recording: str,
     token: Token = "",
@@ -128,7 +127,7 @@ def create_annotation(
 
 
 @router.get("/a/{annotation}/edit")
-def edit_form(request: Request, session: WebSessionDep, annotation: str) -> HTMLResponse:
+def edit_form(request: Request, session: SessionDep, annotation: str) -> HTMLResponse:
     row = annotation_service.get(session, annotation_id=annotation_id(annotation))
     [public] = annotation_service.to_public_many(session, [row])
     values = {
@@ -159,7 +158,7 @@ def _edit_page(request, session, row, values, error: DomainError | None = None) 
 @router.post("/a/{annotation}/edit")
 def edit_annotation(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     annotation: str,
     token: Token = "",
     kind: Short = "note",
@@ -196,7 +195,7 @@ def edit_annotation(
 
 @router.post("/a/{annotation}/delete")
 def delete_annotation(
-    request: Request, session: WebSessionDep, annotation: str, token: Token = ""
+    request: Request, session: SessionDep, annotation: str, token: Token = ""
 ) -> RedirectResponse:
     csrf.check(request, token)
     row = annotation_service.get(session, annotation_id=annotation_id(annotation))
@@ -208,7 +207,7 @@ def delete_annotation(
 @router.post("/a/{annotation}/place")
 def place_annotation(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     annotation: str,
     token: Token = "",
@@ -233,7 +232,7 @@ def place_annotation(
 
 
 @router.get("/a/{annotation}/placement")
-def placement_page(request: Request, session: WebSessionDep, annotation: str) -> HTMLResponse:
+def placement_page(request: Request, session: SessionDep, annotation: str) -> HTMLResponse:
     """Where the transcript says a quote was said, with the button that accepts it."""
     row = annotation_service.get(session, annotation_id=annotation_id(annotation))
     [public] = annotation_service.to_public_many(session, [row])

@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from starlette.datastructures import FormData
 
 from app import links, programme, transcripts, writeup
+from app.deps import SessionDep
 from app.errors import DomainError, Invalid
 from app.models import Recording, TranscriptCue
 from app.services import recordings as recording_service
@@ -22,7 +23,6 @@ from app.services import segments as segment_service
 from app.textfiles import MAX_TEXT_BYTES, decode
 from app.uploads import human_size
 from app.web import csrf
-from app.web.deps import WebSessionDep
 from app.web.templating import render
 from app.web.writeup_form import confirmed, rows_from_form, rows_from_proposals
 
@@ -67,7 +67,7 @@ def _status(exc: DomainError) -> int:
 
 
 @router.get("/r/{recording}/import", response_class=HTMLResponse)
-def import_page(request: Request, session: WebSessionDep, recording: str) -> HTMLResponse:
+def import_page(request: Request, session: SessionDep, recording: str) -> HTMLResponse:
     rec = recording_service.get(session, slug=recording)
     return _page(request, session, rec)
 
@@ -75,7 +75,7 @@ def import_page(request: Request, session: WebSessionDep, recording: str) -> HTM
 @router.post("/r/{recording}/import/programme", response_class=HTMLResponse)
 def import_programme(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     recording: str,
     token: Token = "",
     text: Article = "",
@@ -106,7 +106,7 @@ def import_programme(
 @router.post("/r/{recording}/import/transcript", response_class=HTMLResponse)
 def import_transcript(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     recording: str,
     token: Token = "",
     file: Annotated[UploadFile | None, File()] = None,
@@ -145,7 +145,7 @@ def import_transcript(
 
 @router.post("/r/{recording}/import/writeup", response_class=HTMLResponse)
 def propose_writeup(
-    request: Request, session: WebSessionDep, recording: str, token: Token = "", text: Article = ""
+    request: Request, session: SessionDep, recording: str, token: Token = "", text: Article = ""
 ) -> HTMLResponse:
     """Speakers and quotes found in the article, as a form to correct; nothing is stored."""
     csrf.check(request, token)
@@ -164,7 +164,7 @@ async def _long_form(request: Request) -> FormData:
 @router.post("/r/{recording}/import/writeup/apply", response_class=HTMLResponse)
 def apply_writeup(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     recording: str,
     form: Annotated[FormData, Depends(_long_form)],
 ) -> Response:

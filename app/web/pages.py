@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from app import links
-from app.deps import SettingsDep
+from app.deps import SessionDep, SettingsDep
 from app.errors import NotFound
 from app.models import Event, Recording, Segment
 from app.services import annotations as annotation_service
@@ -16,7 +16,6 @@ from app.services import segments as segment_service
 from app.services import speakers as speaker_service
 from app.timecodes import TimeRange
 from app.web import navigator, share
-from app.web.deps import WebSessionDep
 from app.web.moments import resolve
 from app.web.templating import render
 
@@ -57,7 +56,7 @@ def navigator_page(
 
 
 @router.get("/")
-def home(request: Request, session: WebSessionDep) -> HTMLResponse:
+def home(request: Request, session: SessionDep) -> HTMLResponse:
     events = session.exec(select(Event).order_by(col(Event.start_date).desc(), Event.id)).all()
     recordings = session.exec(select(Recording).order_by(Recording.id)).all()
     by_event: dict[int, list[Recording]] = {}
@@ -69,7 +68,7 @@ def home(request: Request, session: WebSessionDep) -> HTMLResponse:
 @router.get("/r/{recording}")
 def recording_page(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     recording: str,
     t: TQuery = None,
@@ -87,7 +86,7 @@ def recording_page(
 @router.get("/r/{recording}/s/{segment}")
 def segment_page(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     recording: str,
     segment: str,
@@ -103,7 +102,7 @@ def segment_page(
 @router.get("/a/{annotation}")
 def annotation_page(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     annotation: str,
     t: TQuery = None,
@@ -126,7 +125,7 @@ def annotation_page(
 
 @router.get("/a/{annotation}/item")
 def annotation_item(
-    request: Request, session: WebSessionDep, settings: SettingsDep, annotation: str
+    request: Request, session: SessionDep, settings: SettingsDep, annotation: str
 ) -> HTMLResponse:
     """One list entry, rendered by the same template as the page, for scripts to insert."""
     row = annotation_service.get(session, annotation_id=annotation_id(annotation))
@@ -149,7 +148,7 @@ def annotation_item(
 
 @router.get("/speakers/{speaker}")
 def speaker_page(
-    request: Request, session: WebSessionDep, settings: SettingsDep, speaker: str
+    request: Request, session: SessionDep, settings: SettingsDep, speaker: str
 ) -> HTMLResponse:
     person = speaker_service.get(session, slug=speaker)
     sessions = segment_service.sessions_of_speaker(session, speaker=person)
@@ -190,7 +189,7 @@ def speaker_page(
 @router.get("/embed/r/{recording}")
 def embed_page(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     recording: str,
     t: TQuery = None,

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from app import search as service
+from app.deps import SessionDep
 from app.errors import Invalid, NotFound
 from app.models import Event, Recording, SearchKind, Speaker
 from app.schemas import SearchHit
-from app.web.deps import WebSessionDep
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -84,7 +84,7 @@ def results(session: Session, form: SearchForm) -> tuple[list[SearchHit], str | 
 @router.get("/search")
 def search_page(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     q: Raw = "",
     event: Raw = "",
     recording: Raw = "",

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app import links, video
-from app.deps import SettingsDep
+from app.deps import SessionDep, SettingsDep
 from app.errors import DomainError, Invalid, NotFound
 from app.media import resolve_media_path
 from app.models import MediaKind, Recording, Segment, Speaker
@@ -25,7 +25,6 @@ from app.timecodes import (
     parse_fragment,
     parse_range,
 )
-from app.web.deps import WebSessionDep
 from app.web.moments import resolve
 from app.web.templating import absolute
 
@@ -104,7 +103,7 @@ def meta_for_speaker(request: Request, speaker: Speaker, sessions: list) -> dict
 
 @router.get("/r/{recording}/frame.jpg")
 def frame(
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     recording: str,
     t: Annotated[str, Query(max_length=40)] = "0",
@@ -155,7 +154,7 @@ def _page_moment(session: Session, path: str, query: str, fragment: str):
 @router.get("/oembed")
 def oembed(
     request: Request,
-    session: WebSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     url: Annotated[str, Query(max_length=2000)],
     format: Annotated[str, Query(max_length=10)] = "json",

@@ -20,7 +20,6 @@ from app.pagination import MAX_LIMIT
 from app.services import events
 from app.services import recordings as service
 from app.web import csrf
-from app.web.deps import WebSessionDep
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +53,7 @@ def upload_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.post("/upload", name="upload", response_class=HTMLResponse)
-async def upload(request: Request, session: WebSessionDep, settings: SettingsDep) -> Response:
+async def upload(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     wants_json = "application/json" in request.headers.get("accept", "")
     upload = uploads.Upload()
     try:
