@@ -184,3 +184,17 @@ def transcribed(client, demo, demo_vtt) -> str:
     response = client.post(f"/api/v1/recordings/{demo}/transcript", content=demo_vtt.encode())
     assert response.status_code == 201, response.text
     return demo
+
+
+def _table_rows(engine) -> dict:
+    """Every row of every table, to prove a refused request changed nothing."""
+    with engine.connect() as conn:
+        return {
+            table.name: sorted(map(tuple, conn.execute(table.select()).all()), key=repr)
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def snapshot():
+    return _table_rows

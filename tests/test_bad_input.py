@@ -1,19 +1,10 @@
 """Bad input of every kind gets a clear 4xx JSON message and changes nothing stored."""
 
 import pytest
-from sqlmodel import SQLModel
 
 REC = "clusters-open-boundaries-2019"
 ANN = f"/api/v1/recordings/{REC}/annotations"
 SEG = f"/api/v1/recordings/{REC}/segments"
-
-
-def snapshot(engine) -> dict:
-    with engine.connect() as conn:
-        return {
-            table.name: sorted(map(tuple, conn.execute(table.select()).all()), key=repr)
-            for table in SQLModel.metadata.sorted_tables
-        }
 
 
 BAD_REQUESTS = [
@@ -136,7 +127,7 @@ BAD_REQUESTS = [
     ids=[f"{m} {u.rsplit('/', 1)[-1][:30]} {f}" for m, u, _, f, _ in BAD_REQUESTS],
 )
 def test_bad_request_is_refused_clearly_and_changes_nothing(
-    client, demo, engine, settings, method, url, body, field, words
+    snapshot, client, demo, engine, settings, method, url, body, field, words
 ):
     (settings.media_dir / "notes.mp4").write_text("not a video, just notes")
     before = snapshot(engine)

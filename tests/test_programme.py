@@ -1,7 +1,6 @@
 """Programme import: write-up lines and YouTube chapters become segments, all or nothing."""
 
 import pytest
-from sqlmodel import SQLModel
 
 from app import programme
 from app.errors import Invalid
@@ -13,14 +12,6 @@ WRITEUP_LINES = """00:00 to 1:45:00 – the plenary session;
 2:20:00 to 04:03:55 – the round table discussion “The world’s biomedical clusters: success factors”;
 05:02:45 to 6:39:40 – the panel discussion “Best practices of inter-regional cooperation and export-oriented activities”.
 """  # noqa: E501
-
-
-def snapshot(engine) -> dict:
-    with engine.connect() as conn:
-        return {
-            t.name: sorted(map(tuple, conn.execute(t.select()).all()), key=repr)
-            for t in SQLModel.metadata.sorted_tables
-        }
 
 
 def make_recording(client, slug: str, duration: float | None) -> str:
@@ -112,7 +103,7 @@ def test_preview_lists_every_problem_with_its_line(session, client, rec):
         programme.apply(session, recording=recordings.get(session, slug=rec), preview=preview)
 
 
-def test_dry_run_stores_nothing(client, rec, engine):
+def test_dry_run_stores_nothing(snapshot, client, rec, engine):
     before = snapshot(engine)
     response = client.post(
         f"/api/v1/recordings/{rec}/programme?dry_run=true", json={"text": WRITEUP_LINES}
@@ -135,7 +126,7 @@ BAD_PROGRAMMES = [
 
 
 @pytest.mark.parametrize(("text", "words"), BAD_PROGRAMMES)
-def test_a_bad_programme_is_refused_and_changes_nothing(client, rec, engine, text, words):
+def test_a_bad_programme_is_refused_and_changes_nothing(snapshot, client, rec, engine, text, words):
     stored = {"title": "Stored", "start": 20000, "end": 21000}
     assert client.post(f"/api/v1/recordings/{rec}/segments", json=stored).status_code == 201
     before = snapshot(engine)

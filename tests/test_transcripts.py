@@ -1,7 +1,7 @@
 """Transcripts: WebVTT/SRT import (all or nothing, bad lines named), listing and export."""
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from app import transcripts
 from app.errors import Invalid
@@ -33,14 +33,6 @@ SRT = """1
 00:00:05,000 --> 00:00:06,000
 Second cue
 """
-
-
-def snapshot(engine) -> dict:
-    with engine.connect() as conn:
-        return {
-            t.name: sorted(map(tuple, conn.execute(t.select()).all()), key=repr)
-            for t in SQLModel.metadata.sorted_tables
-        }
 
 
 @pytest.fixture
@@ -165,7 +157,7 @@ def test_text_and_json_bodies_are_accepted(client, rec):
     ],
 )
 def test_a_bad_upload_is_refused_and_the_old_transcript_stays(
-    client, rec, engine, body, headers, field, words
+    snapshot, client, rec, engine, body, headers, field, words
 ):
     url = f"/api/v1/recordings/{rec}/transcript"
     assert client.post(url, content=SRT.encode()).status_code == 201

@@ -1,7 +1,7 @@
 """Write-up import: speakers and quotes proposed as drafts, stored only when confirmed."""
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from app import writeup
 from app.models import Annotation, Speaker
@@ -33,14 +33,6 @@ Trade: What Comes Next”, closed the day.
 
 According to Lena Novak, researcher at the University of Split, smaller ports matter too.
 """
-
-
-def snapshot(engine) -> dict:
-    with engine.connect() as conn:
-        return {
-            t.name: sorted(map(tuple, conn.execute(t.select()).all()), key=repr)
-            for t in SQLModel.metadata.sorted_tables
-        }
 
 
 def test_speakers_are_proposed_with_roles_and_organisations(session):
@@ -87,7 +79,7 @@ def test_known_speakers_are_recognised_by_name(session):
     assert existing["Lena Novak"] is None
 
 
-def test_proposing_writes_nothing(client, engine):
+def test_proposing_writes_nothing(snapshot, client, engine):
     client.post("/api/v1/events", json={"title": "Day", "slug": "day"})
     body = {
         "event": "day",
@@ -189,7 +181,9 @@ BAD_APPLY = [
 
 
 @pytest.mark.parametrize(("body", "field", "words"), BAD_APPLY)
-def test_bad_apply_is_refused_and_changes_nothing(client, rec, engine, body, field, words):
+def test_bad_apply_is_refused_and_changes_nothing(
+    snapshot, client, rec, engine, body, field, words
+):
     before = snapshot(engine)
     response = client.post(f"/api/v1/recordings/{rec}/writeup/apply", json=body)
     assert response.status_code in (404, 422), response.text

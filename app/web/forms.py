@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 
 from app import links, placement
@@ -24,7 +24,6 @@ from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Short = Annotated[str, Form(max_length=100)]
-Text = Annotated[str, Form(max_length=20_000)]
 Token = Annotated[str, Form(alias=csrf.FIELD, max_length=200)]
 
 
@@ -94,30 +93,31 @@ def _refused(
     )
 
 
+class AnnotationForm(BaseModel):
+    """The annotate and edit forms' fields, as typed: time codes in any §4 form, tags by comma."""
+
+    csrf_token: str = Field("", max_length=200)
+    kind: str = Field("note", max_length=100)
+    start: str = Field("", max_length=100)
+    end: str = Field("", max_length=100)
+    text: str = Field("", max_length=20_000)
+    tags: str = Field("", max_length=100)
+    speaker: str = Field("", max_length=100)
+
+    def values(self) -> dict:
+        return self.model_dump(exclude={"csrf_token"})
+
+
+FormDep = Annotated[AnnotationForm, Form()]
+
+
 @router.post("/r/{recording}/annotations")
 def create_annotation(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    recording: str,
-    token: Token = "",
-    kind: Short = "note",
-    start: Short = "",
-    end: Short = "",
-    text: Text = "",
-    tags: Short = "",
-    speaker: Short = "",
+    request: Request, session: SessionDep, settings: SettingsDep, recording: str, form: FormDep
 ):
-    csrf.check(request, token)
+    csrf.check(request, form.csrf_token)
     rec = recording_service.get(session, slug=recording)
-    values = {
-        "kind": kind,
-        "start": start,
-        "end": end,
-        "text": text,
-        "tags": tags,
-        "speaker": speaker,
-    }
+    values = form.values()
     try:
         data = _validated(AnnotationCreate, _fields(**values))
         row = annotation_service.create(session, recording=rec, data=data)
@@ -156,28 +156,10 @@ def _edit_page(request, session, row, values, error: DomainError | None = None) 
 
 
 @router.post("/a/{annotation}/edit")
-def edit_annotation(
-    request: Request,
-    session: SessionDep,
-    annotation: str,
-    token: Token = "",
-    kind: Short = "note",
-    start: Short = "",
-    end: Short = "",
-    text: Text = "",
-    tags: Short = "",
-    speaker: Short = "",
-):
-    csrf.check(request, token)
+def edit_annotation(request: Request, session: SessionDep, annotation: str, form: FormDep):
+    csrf.check(request, form.csrf_token)
     row = annotation_service.get(session, annotation_id=annotation_id(annotation))
-    values = {
-        "kind": kind,
-        "start": start,
-        "end": end,
-        "text": text,
-        "tags": tags,
-        "speaker": speaker,
-    }
+    values = form.values()
     try:
         fields = _fields(**values)
         if fields["start"] is None and row.start is not None:
