@@ -13,10 +13,8 @@ from starlette.exceptions import HTTPException
 
 from app import api, web
 from app.api import transcripts as transcript_api
-from app.api import uploads as upload_api
 from app.config import Settings, get_settings
 from app.errors import DomainError
-from app.web import upload as upload_web
 from app.web.errors import error_page, wants_html
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -82,8 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(transcript_api.files_router)  # /r/{recording}/transcript.vtt|srt
     app.include_router(web.router)
-    app.include_router(upload_api.router, prefix=api.router.prefix)
-    app.include_router(upload_web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # StaticFiles answers Range requests (206) and refuses paths that leave the folder.
     app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")

@@ -11,8 +11,19 @@ from app.api import (
     segments,
     speakers,
     transcripts,
+    uploads,
 )
 
 router = APIRouter(prefix="/api/v1")
-for module in (events, recordings, segments, speakers, annotations, transcripts, search, imports):
+for module in (
+    events,
+    uploads,
+    recordings,
+    segments,
+    speakers,
+    annotations,
+    transcripts,
+    search,
+    imports,
+):
     router.include_router(module.router)

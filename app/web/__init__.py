@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.web import forms, imports, pages, search, share
+from app.web import forms, imports, pages, search, share, upload
 
 router = APIRouter()
-for module in (share, forms, imports, search, pages):
+for module in (share, forms, imports, search, upload, pages):
     router.include_router(module.router)
