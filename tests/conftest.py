@@ -198,3 +198,30 @@ def _table_rows(engine) -> dict:
 @pytest.fixture
 def snapshot():
     return _table_rows
+
+
+@pytest.fixture
+def make_recording(client):
+    """Makes a recording of an external video in the event "day", with the given segments
+    (slug, start, end); returns its slug."""
+
+    def make(slug: str, *, duration: float | None = 7200, segments=()) -> str:
+        if client.get("/api/v1/events/day").status_code == 404:
+            client.post("/api/v1/events", json={"title": "Day", "slug": "day"})
+        body = {
+            "event": "day",
+            "slug": slug,
+            "title": slug.title(),
+            "media_kind": "url",
+            "media_url": "https://example.org/v.mp4",
+            "duration": duration,
+        }
+        response = client.post("/api/v1/recordings", json=body)
+        assert response.status_code == 201, response.text
+        for segment, start, end in segments:
+            body = {"slug": segment, "title": segment.title(), "start": start, "end": end}
+            response = client.post(f"/api/v1/recordings/{slug}/segments", json=body)
+            assert response.status_code == 201, response.text
+        return slug
+
+    return make

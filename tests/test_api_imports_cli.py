@@ -16,21 +16,12 @@ VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Jane Holloway>Welcome to the 
 
 
 @pytest.fixture
-def cli(client, settings, monkeypatch, tmp_path):
+def cli(make_recording, settings, monkeypatch, tmp_path):
     """Run `sessionnav` against the test database; returns a function giving its output."""
     monkeypatch.setenv("DATABASE_URL", settings.effective_database_url)
     monkeypatch.setenv("SESSIONNAV_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
-    client.post("/api/v1/events", json={"title": "Day", "slug": "day"})
-    body = {
-        "event": "day",
-        "slug": "port",
-        "title": "Port",
-        "media_kind": "url",
-        "media_url": "https://example.org/v.mp4",
-        "duration": 7200,
-    }
-    assert client.post("/api/v1/recordings", json=body).status_code == 201
+    make_recording("port")
 
     def run(*argv: str, text: str | None = None) -> None:
         if text is not None:

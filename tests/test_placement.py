@@ -43,20 +43,9 @@ def clock(seconds: float) -> str:
 
 
 @pytest.fixture
-def rec(client) -> str:
-    client.post("/api/v1/events", json={"title": "Day", "slug": "day"})
-    body = {
-        "event": "day",
-        "slug": "forum",
-        "title": "Forum",
-        "media_kind": "url",
-        "media_url": "https://example.org/v.mp4",
-        "duration": 3600,
-    }
-    assert client.post("/api/v1/recordings", json=body).status_code == 201
-    for slug, start, end in (("plenary", 0, 600), ("round-table", 600, 2400)):
-        segment = {"slug": slug, "title": slug, "start": start, "end": end}
-        assert client.post("/api/v1/recordings/forum/segments", json=segment).status_code == 201
+def rec(client, make_recording) -> str:
+    segments = (("plenary", 0, 600), ("round-table", 600, 2400))
+    make_recording("forum", duration=3600, segments=segments)
     assert client.post("/api/v1/speakers", json={"name": "Maya Sviridova"}).status_code == 201
     return "forum"
 

@@ -14,24 +14,9 @@ WRITEUP_LINES = """00:00 to 1:45:00 – the plenary session;
 """  # noqa: E501
 
 
-def make_recording(client, slug: str, duration: float | None) -> str:
-    if client.get("/api/v1/events/day").status_code == 404:
-        client.post("/api/v1/events", json={"title": "Day", "slug": "day"})
-    body = {
-        "event": "day",
-        "slug": slug,
-        "title": slug,
-        "media_kind": "url",
-        "media_url": "https://example.org/v.mp4",
-    }
-    response = client.post("/api/v1/recordings", json=body | {"duration": duration})
-    assert response.status_code == 201, response.text
-    return slug
-
-
 @pytest.fixture
-def rec(client) -> str:
-    return make_recording(client, "debates", 24300)
+def rec(make_recording) -> str:
+    return make_recording("debates", duration=24300)
 
 
 def test_the_write_up_lines_yield_exactly_the_three_sessions(client, rec):
@@ -137,8 +122,8 @@ def test_a_bad_programme_is_refused_and_changes_nothing(snapshot, client, rec, e
     assert snapshot(engine) == before
 
 
-def test_the_last_chapter_needs_a_known_duration(client):
-    rec = make_recording(client, "open-ended", None)
+def test_the_last_chapter_needs_a_known_duration(client, make_recording):
+    rec = make_recording("open-ended", duration=None)
     response = client.post(f"/api/v1/recordings/{rec}/programme", content=b"0:00 A\n10:00 B")
     assert response.status_code == 422
     assert response.json()["detail"].startswith("line 2: the last chapter needs an end time")

@@ -79,16 +79,8 @@ def test_known_speakers_are_recognised_by_name(session):
     assert existing["Lena Novak"] is None
 
 
-def test_proposing_writes_nothing(snapshot, client, engine):
-    client.post("/api/v1/events", json={"title": "Day", "slug": "day"})
-    body = {
-        "event": "day",
-        "slug": "port",
-        "title": "Port",
-        "media_kind": "url",
-        "media_url": "https://example.org/v.mp4",
-    }
-    assert client.post("/api/v1/recordings", json=body).status_code == 201
+def test_proposing_writes_nothing(snapshot, client, engine, make_recording):
+    make_recording("port", duration=None)
     before = snapshot(engine)
     response = client.post(
         "/api/v1/recordings/port/writeup/proposals", content=ARTICLE.encode("utf-8")
@@ -99,21 +91,8 @@ def test_proposing_writes_nothing(snapshot, client, engine):
 
 
 @pytest.fixture
-def rec(client) -> str:
-    client.post("/api/v1/events", json={"title": "Day", "slug": "day"})
-    body = {
-        "event": "day",
-        "slug": "port",
-        "title": "Port",
-        "media_kind": "url",
-        "media_url": "https://example.org/v.mp4",
-        "duration": 7200,
-    }
-    assert client.post("/api/v1/recordings", json=body).status_code == 201
-    for slug, start, end in (("opening", 0, 3600), ("panel", 3600, 7200)):
-        segment = {"slug": slug, "title": slug.title(), "start": start, "end": end}
-        assert client.post("/api/v1/recordings/port/segments", json=segment).status_code == 201
-    return "port"
+def rec(make_recording) -> str:
+    return make_recording("port", segments=(("opening", 0, 3600), ("panel", 3600, 7200)))
 
 
 def test_apply_creates_or_matches_speakers_and_stores_unplaced_quotes(session, rec):
