@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from app.api.params import parse_seconds
+from app.api.params import TimeParam, parse_seconds
 from app.deps import DEFAULT_PAGE, CursorQuery, LimitQuery, SessionDep
 from app.errors import Invalid
 from app.models import AnnotationKind
@@ -12,9 +12,6 @@ from app.services import recordings
 
 router = APIRouter(tags=["annotations"])
 AnnotationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-TimeParam = Annotated[
-    str | None, Query(max_length=40, description="any time-code form: 8400, 2h20m, 2:20:00")
-]
 
 
 @router.get("/recordings/{recording}/annotations")

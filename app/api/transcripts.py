@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from app import links, placement, transcripts
 from app.api.imports import TEXT_BODY_DOC, TextBody
-from app.api.params import parse_seconds
+from app.api.params import TimeParam, parse_seconds
 from app.deps import DEFAULT_PAGE, CursorQuery, LimitQuery, SessionDep
 from app.errors import Invalid
 from app.models import TranscriptCue
@@ -19,9 +19,6 @@ from app.transcripts import TranscriptFormat
 
 router = APIRouter(tags=["transcripts"])
 files_router = APIRouter(prefix="/r/{recording}", tags=["exports"])
-TimeParam = Annotated[
-    str | None, Query(max_length=40, description="any time-code form: 8400, 2h20m, 2:20:00")
-]
 LanguageQuery = Annotated[
     str | None,
     Query(
