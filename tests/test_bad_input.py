@@ -46,6 +46,7 @@ BAD_REQUESTS = [
     ("post", ANN, {"start": 5, "tags": ["ok", "b\u0000"]}, "body.tags", "NUL"),
     ("get", f"{SEG}/at?t=later", None, "query.t", "not a time code"),
     ("get", f"{SEG}/at", None, "query.t", "required"),
+    ("get", f"{SEG}/at?t=", None, "query.t", "required"),
     # unknown ids and slugs
     ("get", "/api/v1/recordings/no-such-recording", None, "path.recording", "no recording"),
     ("get", f"{ANN}?speaker=nobody", None, "query.speaker", "no speaker"),

@@ -2,7 +2,7 @@ from fastapi import APIRouter, Query, status
 
 from app.api.params import parse_seconds
 from app.deps import SessionDep
-from app.errors import NotFound
+from app.errors import Invalid, NotFound
 from app.schemas import Page, SegmentCreate, SegmentPublic, SegmentUpdate
 from app.services import recordings
 from app.services import segments as service
@@ -28,6 +28,8 @@ def segment_at(
     """The innermost segment playing at `t`; 404 in a break."""
     rec = recordings.get(session, slug=recording)
     seconds = parse_seconds(t, "query.t")
+    if seconds is None:
+        raise Invalid("query.t is required: a time code such as 2h20m or 8400", field="query.t")
     segment = service.at_time(session, recording=rec, t=seconds)
     if segment is None:
         raise NotFound(f"no segment at {format_time(seconds)} (a break)", field="query.t")
