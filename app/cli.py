@@ -5,44 +5,58 @@ import json
 import sys
 from pathlib import Path
 
-from sqlmodel import select
+from sqlalchemy.exc import OperationalError
 
-from app import programme, transcripts, writeup
-from app.config import get_settings
-from app.db import get_engine, migrate, session_scope
-from app.demo import load_demo
+from app.config import Settings, get_settings
+from app.db import Database, migrate
 from app.errors import DomainError
-from app.models import Event
 from app.schemas import WriteupApply
-from app.services import recordings
+from app.services import events, media, programme, recordings, transcripts, writeup
+from app.services.demo import load_demo
+from app.services.subtitles import TranscriptFormat
 from app.textfiles import decode
+
+
+def _database(settings: Settings) -> Database:
+    """The migrated database, or a one-line message with the fix when it cannot be reached."""
+    url = settings.effective_database_url
+    try:
+        migrate(url)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        fix = ""
+        if "does not exist" in reason and url.startswith("postgresql"):
+            name = url.rsplit("/", 1)[-1].split("?")[0]
+            fix = f"; create it with: createdb -h HOST -U USER {name}"
+        sys.exit(f"error: cannot open the database ({reason}){fix}")
+    return Database(url, pool_size=settings.db_pool)
 
 
 def cmd_migrate(_args: argparse.Namespace) -> None:
     """Apply the database migrations up to the newest revision."""
-    migrate(get_settings().effective_database_url)
+    _database(get_settings())
     print("database is at the newest revision")
 
 
 def cmd_demo(_args: argparse.Namespace) -> None:
     """Load the demo event (and render its placeholder video) unless it is already there."""
     settings = get_settings()
-    migrate(settings.effective_database_url)
-    for session in session_scope(get_engine(settings.effective_database_url)):
+    with _database(settings).unit_of_work() as session:
         loaded = load_demo(session, media_dir=settings.media_dir)
     print("demo event loaded" if loaded else "demo event already present")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    """Migrate, load the demo into an empty database, then serve app.main:app."""
+    """Migrate, tidy the media folder, load the demo into an empty database, then serve."""
     import uvicorn
 
     settings = get_settings()
-    migrate(settings.effective_database_url)
-    if settings.demo:
-        for session in session_scope(get_engine(settings.effective_database_url)):
-            if session.exec(select(Event.id).limit(1)).first() is None:
-                load_demo(session, media_dir=settings.media_dir)
+    with _database(settings).unit_of_work() as session:
+        removed = media.sweep(settings.media_dir, media.referenced_paths(session))
+        if settings.demo and not events.any_event(session):
+            load_demo(session, media_dir=settings.media_dir)
+    if removed:
+        print(f"removed {len(removed)} unfinished or orphaned upload(s) from the media folder")
     print(f"Session Navigator on http://{args.host}:{args.port}/", flush=True)
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers)
 
@@ -50,10 +64,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_import(args: argparse.Namespace) -> None:
     """Import a transcript, a programme or a write-up into a recording (all or nothing)."""
     settings = get_settings()
-    migrate(settings.effective_database_url)
+    database = _database(settings)
     try:
         text = decode(Path(args.file).read_bytes(), field="file")
-        for session in session_scope(get_engine(settings.effective_database_url)):
+        with database.unit_of_work() as session:
             recording = recordings.get(session, slug=args.recording)
             print(IMPORTERS[args.kind](session, recording, text, args))
     except DomainError as exc:
@@ -128,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("file", help="the file to import (UTF-8 text)")
         sub.set_defaults(func=cmd_import)
     kinds.choices["transcript"].add_argument(
-        "--format", type=transcripts.TranscriptFormat, choices=list(transcripts.TranscriptFormat)
+        "--format", type=TranscriptFormat, choices=list(TranscriptFormat)
     )
     kinds.choices["transcript"].add_argument("--language", help="BCP 47 tag")
     kinds.choices["programme"].add_argument("--dry-run", action="store_true")

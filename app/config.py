@@ -18,8 +18,10 @@ class Settings(BaseSettings):
     secret_key: str = ""
     max_upload_bytes: int = 8 * 1024**3
     demo: bool = True
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = ""  # empty: the address each request reached
     youtube_api_url: str = "https://www.youtube.com/iframe_api"
+    db_pool: int = Field(default=10, ge=1, le=200)
+    queue_seconds: float = Field(default=3.0, gt=0, le=60)
 
     @property
     def media_dir(self) -> Path:

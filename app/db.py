@@ -1,46 +1,121 @@
-"""Engine creation and migrations; SQLite and PostgreSQL are both first-class."""
+"""The database: engines, units of work and migrations, for SQLite and PostgreSQL alike.
 
-from collections.abc import Iterator
+A unit of work is one transaction, committed in one place (`Database.unit_of_work`) or
+rolled back on any error. On SQLite a unit of work that will write starts with
+`BEGIN IMMEDIATE`, so concurrent writers wait in line for the write lock (up to the busy
+timeout) instead of failing when a reader's snapshot turns into a writer's.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_MS = 4000  # a SQLite writer waits this long for the lock, then the request is a 503
+POOL_TIMEOUT_S = 5  # a backstop: admission (app.http.transaction) keeps the pool from running dry
+_WRITE = "sessionnav_write"  # execution option: this connection's transactions will write
+_AFTER_COMMIT = "sessionnav_after_commit"
+
+__all__ = ["Database", "Session", "after_commit", "include_name", "migrate"]
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets readers run beside a writer; SQLite leaves foreign keys off unless asked."""
+def _sqlite_connect(dbapi_connection: DBAPIConnection, _entry: ConnectionPoolEntry) -> None:
+    """WAL lets readers run beside a writer; SQLite leaves foreign keys off unless asked.
+
+    synchronous=FULL syncs the log on every commit, so an acknowledged write survives a
+    power cut as well as a killed process (README, "Durability"). pysqlite's own implicit
+    BEGIN is switched off: `_sqlite_begin` says how each transaction starts.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    writes = connection.get_execution_options().get(_WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 @cache
-def get_engine(url: str) -> Engine:
-    """One engine (and pool) per database URL for the life of the process."""
+def get_engine(url: str, pool_size: int = 10) -> Engine:
+    """One engine (and pool) per database URL for the life of the process.
+
+    The pool does not overflow: admission control lets at most `pool_size` units of work
+    run at once, so a connection is always free for the one that got in.
+    """
+    options = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT_S}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **options)
 
 
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction per unit of work, committed in one place, rolled back on error."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+class Database:
+    """Where the app's data lives and how a unit of work uses it.
+
+    `bind` is for tests: every unit of work then runs in a savepoint of that connection's
+    open transaction, which the test rolls back at its end.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 10, bind: Connection | None = None) -> None:
+        self.url = url
+        self.pool_size = pool_size
+        self.engine = bind.engine if bind is not None else get_engine(url, pool_size)
+        self._bind = bind
+        self._writer = self.engine.execution_options(**{_WRITE: True})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self, *, write: bool = False) -> Session:
+        if self._bind is not None:
+            return Session(
+                bind=self._bind, join_transaction_mode="create_savepoint", expire_on_commit=False
+            )
+        return Session(bind=self._writer if write else self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back when it raises.
+
+        Callbacks registered with `after_commit` run once the commit has succeeded (e.g.
+        removing a deleted recording's file, which must outlive a rolled-back delete).
+        """
+        with self.session(write=write) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            for callback in session.info.pop(_AFTER_COMMIT, []):
+                callback()
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` after this unit of work commits; never if it rolls back."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's include_name hook: the fts_* tables, triggers, columns and indexes of the
+    search migrations (0002, 0003) are made by raw SQL, so autogenerate must not compare them."""
+    return not (name or "").startswith("fts_")
 
 
 def alembic_config(url: str) -> Config:

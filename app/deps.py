@@ -1,31 +1,31 @@
-"""Injected types shared by every router."""
+"""Injected types shared by every router (FastAPI dependencies)."""
 
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
-from sqlmodel import Session
+from fastapi import Depends, Request
 
 from app.config import Settings
-from app.db import get_engine, session_scope
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.db import Session
+from app.http.paging import Paging, paging
+from app.http.templating import site_url
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    """One transaction per request, committed when the route returns without error."""
-    yield from session_scope(get_engine(settings.effective_database_url))
+async def get_site(request: Request) -> str:
+    return site_url(request)
 
 
-# scope="function" commits before the response leaves: a client acting on a 201 or following
-# a 303 finds what was saved, and a failed commit is an error response, never a lost write.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-CursorQuery = Annotated[str | None, Query(max_length=200, description="from a previous page")]
-LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-DEFAULT_PAGE = DEFAULT_LIMIT
+# The site's address, for links that leave it (citations, shares): see site_url.
+SiteDep = Annotated[str, Depends(get_site)]
+
+# The request's unit of work: given to the route by app.http.transaction.UnitOfWorkRoute,
+# committed when the route returns a success, rolled back on any refusal.
+SessionDep = Annotated[Session, "unit of work"]
+
+PagingDep = Annotated[Paging, Depends(paging())]

@@ -6,8 +6,10 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     field_validator,
 )
@@ -21,14 +23,32 @@ from app.models import (
     SpeakerRole,
     Visibility,
 )
+from app.textfiles import problem
 
 MAX_SECONDS = 10_000_000  # ~115 days: longer than any recording, small enough to be exact
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
 
+# JSON numbers only: `true` is not one second, nor annotation 1 (strict mode).
 Seconds = Annotated[
     float,
-    Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False, description="Seconds from the start"),
+    Field(
+        strict=True, ge=0, le=MAX_SECONDS, allow_inf_nan=False, description="Seconds from the start"
+    ),
     AfterValidator(lambda v: round(v, 3)),
 ]
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+
+
+def _iso_date(value: Any) -> Any:
+    """A date is written as text (2019-05-16); a number is not a date (0 is not 1970)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a date is written as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
@@ -44,17 +64,18 @@ T = TypeVar("T")
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused so a typo never passes silently, and so is the NUL
-    character, which PostgreSQL cannot store and no person means to type."""
+    """Unknown fields are refused so a typo never passes silently, and so is text that can be
+    in no stored text (app.textfiles.problem: NUL, lone surrogates)."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
+    def _storable(cls, value: Any) -> Any:
         texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("text must not contain the NUL character")
+        for text in texts:
+            if isinstance(text, str) and (why := problem(text)):
+                raise ValueError(why)
         return value
 
 
@@ -70,8 +91,8 @@ class EventCreate(Strict):
     slug: Slug | None = None
     title: Title
     place: Line = ""
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     organisers: Annotated[str, StringConstraints(max_length=2000)] = ""
     description: Text = ""
 
@@ -80,8 +101,8 @@ class EventUpdate(Strict):
     slug: Slug | None = None
     title: Title | None = None
     place: Line | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     organisers: Annotated[str, StringConstraints(max_length=2000)] | None = None
     description: Text | None = None
 
@@ -111,7 +132,7 @@ class RecordingCreate(Strict):
     duration: Annotated[Seconds, Field(gt=0)] | None = None
     language: Annotated[str, StringConstraints(max_length=35)] = "en"
     poster: Url | None = None
-    published: bool = True
+    published: StrictBool = True
 
 
 class RecordingUpdate(Strict):
@@ -120,7 +141,7 @@ class RecordingUpdate(Strict):
     duration: Annotated[Seconds, Field(gt=0)] | None = None
     language: Annotated[str, StringConstraints(max_length=35)] | None = None
     poster: Url | None = None
-    published: bool | None = None
+    published: StrictBool | None = None
 
 
 class RecordingPublic(BaseModel):
@@ -240,7 +261,7 @@ class AnnotationCreate(Strict):
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     author: Line = ""
     visibility: Visibility = Visibility.public
-    reply_to: int | None = Field(default=None, ge=1)
+    reply_to: Id | None = None
 
 
 class AnnotationUpdate(Strict):
@@ -267,6 +288,7 @@ class AnnotationPublic(BaseModel):
     text: str
     speaker: SpeakerPublic | None
     segment: str | None
+    segment_title: str | None = Field(description="the title of the session it belongs to")
     tags: list[str]
     author: str
     visibility: Visibility
@@ -274,6 +296,7 @@ class AnnotationPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     links: dict[str, str]
+    citation: str = Field(description="speaker, event, recording, time code and permalink")
 
 
 class ErrorBody(BaseModel):
@@ -290,6 +313,7 @@ class SearchHit(BaseModel):
     title: str = Field(description="plain text")
     snippet: str = Field(description="HTML: the user's text escaped, the hits in <mark>")
     recording: str | None = None
+    recording_title: str | None = None
     segment: str | None = None
     speaker: str | None = None
     start: float | None = Field(default=None, description="the second the link opens at")

@@ -1,16 +1,34 @@
-"""Text as people upload it: UTF-8 with or without a byte order mark, or UTF-16 with one."""
+"""Text as people send it: what any stored text may hold, and uploaded files decoded.
+
+Two kinds of character can be in a Python string but in no stored text: NUL, which
+PostgreSQL refuses in any text, and lone surrogates (JSON's `"\\ud800"`), which have no
+UTF-8 form. Both are refused wherever text comes in (`problem` is the one check).
+"""
 
 import codecs
 
 from app.errors import Invalid
+from app.sizes import MAX_TEXT_BYTES, human_size
 
-MAX_TEXT_BYTES = 20 * 1024 * 1024  # a day of subtitles is a few MB
+
+def problem(text: str) -> str | None:
+    """Why `text` cannot be stored, or None when it can."""
+    if "\x00" in text:
+        return "text must not contain the NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "text must not contain lone surrogates (\\ud800-\\udfff)"
+    return None
 
 
 def decode(data: bytes, *, field: str) -> str:
-    """The text of an uploaded file or body; anything else is refused, naming `field`."""
+    """The text of an uploaded file or body; anything else is refused, naming `field`.
+
+    UTF-8 with or without a byte order mark, or UTF-16 with one.
+    """
     if len(data) > MAX_TEXT_BYTES:
-        raise Invalid(f"the text is larger than {MAX_TEXT_BYTES // 2**20} MB", field=field)
+        raise Invalid(f"the text is larger than {human_size(MAX_TEXT_BYTES)}", field=field)
     encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
     try:
         text = data.decode(encoding or "utf-8-sig")
@@ -19,7 +37,13 @@ def decode(data: bytes, *, field: str) -> str:
             f"the text is not UTF-8 (byte {exc.start + 1} cannot be read); save it as UTF-8",
             field=field,
         ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise Invalid(f"line {line}: the text contains a NUL character", field=field)
+    checked(text, field=field)
     return text
+
+
+def checked(text: str, *, field: str) -> str:
+    """`text` if it can be stored, else Invalid naming the line that cannot."""
+    if (why := problem(text)) is None:
+        return text
+    bad = next(i for i, c in enumerate(text) if c == "\x00" or "\ud800" <= c <= "\udfff")
+    raise Invalid(f"line {text.count(chr(10), 0, bad) + 1}: {why}", field=field)

@@ -145,6 +145,14 @@ def format_time(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" + (f".{ms:03}" if ms else "")
 
 
+def format_clock(seconds: float, separator: str = ".") -> str:
+    """Format as subtitle files do: ``02:20:00.250`` (WebVTT) or ``02:20:00,250`` (SRT)."""
+    whole, ms = divmod(_milliseconds(seconds, seconds), 1000)
+    minutes, secs = divmod(whole, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02}:{minutes:02}:{secs:02}{separator}{ms:03}"
+
+
 def format_compact(seconds: float) -> str:
     """Format YouTube-style for share links: ``2h20m5s``, ``1m30s``, ``0s``, ``2h20m0.5s``."""
     hours, rest = divmod(_milliseconds(seconds, seconds), 3_600_000)

@@ -21,12 +21,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app import transcripts
 from app.config import Settings
 from app.db import get_engine, migrate, session_scope
-from app.demo import load_demo
 from app.main import create_app
 from app.models import Annotation, Recording
+from app.services import transcripts
+from app.services.demo import load_demo
 
 DEMO = "clusters-open-boundaries-2019"
 PAGE = f"/r/{DEMO}?t=2h32m30s"

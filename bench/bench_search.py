@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from app.db import get_engine, migrate
 from app.models import Annotation, Event, Recording, Segment, Speaker, TranscriptCue, utcnow
-from app.search import search
+from app.services.search import search
 
 CUES = 100_000
 ANNOTATIONS = 20_000

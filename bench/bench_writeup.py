@@ -14,8 +14,8 @@ from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from app.db import get_engine, migrate
-from app.speaker_names import name_key
-from app.writeup import propose
+from app.services.speaker_names import name_key
+from app.services.writeup import propose
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "clusters-open-boundaries-2019.txt"
 

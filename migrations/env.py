@@ -6,7 +6,7 @@ from sqlmodel import SQLModel, create_engine
 
 import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import Settings
-from app.search import include_name
+from app.db import include_name
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or Settings().effective_database_url

@@ -1,24 +1,37 @@
-"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL when
-SESSIONNAV_TEST_DATABASE_URL names one), emptied after every test, and an app on top."""
+"""Shared fixtures.
+
+Each xdist worker has its own database, made by running the migrations: a SQLite file, or a
+PostgreSQL database named after the worker when SESSIONNAV_TEST_DATABASE_URL names a server.
+A test runs in a transaction that is rolled back at its end: the app's units of work become
+savepoints inside it. Tests marked `live` (browser tests, a killed server) need other
+connections to see their data, so they commit for real and the tables are emptied after.
+"""
 
 import os
+import re
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Connection, make_url, text
+from sqlmodel import SQLModel
 
 from app import models  # noqa: F401  (tables on the metadata)
 from app.config import Settings
-from app.db import get_engine, migrate, session_scope
-from app.demo import ensure_demo_video, load_demo
+from app.db import Database, Session, get_engine, migrate
 from app.main import create_app
+from app.services.demo import ensure_demo_video, load_demo
 
 REPO = Path(__file__).resolve().parent.parent
 CONFORMANCE = REPO.parent / "shared" / "conformance"
+CHROMIUM = Path("/usr/bin/chromium")
+IN_CI = os.environ.get("CI") == "true"  # the same test as scripts/test's
+DIALECTS = {"sqlite_only": "sqlite", "postgresql_only": "postgresql"}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -26,20 +39,41 @@ def pytest_runtest_makereport(item, call):
     """In CI a skipped test is a failure: PostgreSQL, browser and conformance parts must run."""
     outcome = yield
     report = outcome.get_result()
-    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
 
 
+def _test_url() -> str:
+    return os.environ.get("SESSIONNAV_TEST_DATABASE_URL", "sqlite://")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests about one database only run on that one: on the other they are deselected (not
+    skipped, which CI would count as a failure)."""
+    dialect = make_url(_test_url()).get_backend_name()
+    keep, drop = [], []
+    for item in items:
+        wanted = {DIALECTS[m.name] for m in item.iter_markers() if m.name in DIALECTS}
+        (drop if wanted and dialect not in wanted else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    url = os.environ.get("SESSIONNAV_TEST_DATABASE_URL")
-    if url is None:
+def database_url(tmp_path_factory, worker_id) -> str:
+    """This worker's own database, migrated."""
+    base = make_url(_test_url())
+    if base.get_backend_name() == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
-        with get_engine(url).begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        name = f"{base.database}_{worker_id}"
+        maintenance = get_engine(base.set(database="postgres").render_as_string(False))
+        with maintenance.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = base.set(database=name).render_as_string(hide_password=False)
     migrate(url)
     return url
 
@@ -59,31 +93,63 @@ def settings(tmp_path, database_url, media_cache) -> Settings:
     return Settings(data_dir=tmp_path, database_url=database_url, secret_key="test").prepare()
 
 
-@pytest.fixture
-def engine(settings):
-    engine = get_engine(settings.effective_database_url)
-    yield engine
+def _empty(engine) -> None:
     with engine.begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            conn.execute(table.delete())
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                conn.execute(table.delete())
 
 
 @pytest.fixture
-def session(engine) -> Iterator[Session]:
+def connection(request, database_url) -> Iterator[Connection]:
+    """The test's own connection, in a transaction rolled back at the end (for live tests it
+    only reads what was committed)."""
+    engine = get_engine(database_url)
+    with engine.connect() as conn:
+        if request.node.get_closest_marker("live"):
+            yield conn
+            conn.rollback()
+            _empty(engine)
+        else:
+            transaction = conn.begin()
+            yield conn
+            transaction.rollback()
+
+
+@pytest.fixture
+def database(request, database_url, connection) -> Database:
+    if request.node.get_closest_marker("live"):
+        return Database(database_url)
+    return Database(database_url, bind=connection)
+
+
+@pytest.fixture
+def session(database) -> Iterator[Session]:
     """A unit of work committed at the end, as a request's would be."""
-    yield from session_scope(engine)
+    with database.unit_of_work() as session:
+        yield session
 
 
 @pytest.fixture
-def client(settings, engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
+def client(settings, database) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, database)) as client:
         yield client
 
 
 @pytest.fixture
-def demo(settings, engine) -> str:
+def csrf_token(client) -> str:
+    """The token a page gives this client's forms and scripts (and the cookie it belongs to)."""
+    page = client.get("/")
+    return re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)[1]
+
+
+@pytest.fixture
+def demo(settings, database) -> str:
     """The demo event loaded; returns the recording's slug."""
-    for session in session_scope(engine):
+    with database.unit_of_work() as session:
         load_demo(session, media_dir=settings.media_dir, progress=False)
     return "clusters-open-boundaries-2019"
 
@@ -93,9 +159,6 @@ def conformance() -> Path:
     if not CONFORMANCE.is_dir():
         pytest.skip(f"conformance material not found at {CONFORMANCE}")
     return CONFORMANCE
-
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -120,25 +183,31 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(settings, engine) -> Iterator[str]:
-    """The real app under uvicorn on a free port, as a user's browser meets it."""
-    import socket
-    import threading
-
-    import uvicorn
-
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(request, settings, database) -> Iterator[str]:
+    """The real app under uvicorn on a free port, as a user's browser meets it."""
+    import uvicorn
+
+    if not request.node.get_closest_marker("live"):
+        raise RuntimeError("a test that uses live_server is marked live (or browser)")
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings, database), host="127.0.0.1", port=port, log_level="warning"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 30
     while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        threading.Event().wait(0.02)
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start within 30 s")
+        time.sleep(0.02)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -151,6 +220,13 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_collection_finish(session):
+    """Browser tests are live: mark them once here instead of twice in every file."""
+    for item in session.items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("live"):
+            item.add_marker(pytest.mark.live)
 
 
 @pytest.fixture
@@ -169,8 +245,8 @@ def demo_vtt() -> str:
         if start == 8424:
             continue  # the quote's second cue, from 8422, lasts four seconds
         end = 8426 if start == 8422 else start + 2
-        text = said.get(start, f"<v Ada Lovelace>Line {start} on biomedical clusters.")
-        out += [f"{_vtt_time(start)} --> {_vtt_time(end)}", text, ""]
+        text_ = said.get(start, f"<v Ada Lovelace>Line {start} on biomedical clusters.")
+        out += [f"{_vtt_time(start)} --> {_vtt_time(end)}", text_, ""]
     return "\n".join(out)
 
 
@@ -186,18 +262,18 @@ def transcribed(client, demo, demo_vtt) -> str:
     return demo
 
 
-def _table_rows(engine) -> dict:
-    """Every row of every table, to prove a refused request changed nothing."""
-    with engine.connect() as conn:
+@pytest.fixture
+def snapshot(connection):
+    """Every row of every table, as the test's connection sees it: to prove that a refused
+    request changed nothing."""
+
+    def rows() -> dict:
         return {
-            table.name: sorted(map(tuple, conn.execute(table.select()).all()), key=repr)
+            table.name: sorted(map(tuple, connection.execute(table.select()).all()), key=repr)
             for table in SQLModel.metadata.sorted_tables
         }
 
-
-@pytest.fixture
-def snapshot():
-    return _table_rows
+    return rows
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def test_slugs_are_derived_from_names_and_unique(client, rec):
     assert taken.status_code == 409
     assert taken.json() == {
         "detail": "the slug 'grazvydas-morkus' is already in use",
-        "field": "slug",
+        "field": "body.slug",
     }
 
 

@@ -2,7 +2,7 @@
 
 import json
 
-from app.demo import DEMO_FILE
+from app.services.demo import DEMO_FILE
 
 SESSIONS = {
     "plenary": (0, 6300, "1:45:00"),
@@ -87,10 +87,8 @@ def test_demo_recording_plays_the_placeholder_video(client, demo):
     assert client.get("/api/v1/events").json()["items"][0]["recordings"] == [demo]
 
 
-def test_loading_the_demo_twice_changes_nothing(client, demo, settings, engine):
-    from app.db import session_scope
-    from app.demo import load_demo
+def test_loading_the_demo_twice_changes_nothing(client, demo, settings, session):
+    from app.services.demo import load_demo
 
-    for session in session_scope(engine):
-        assert load_demo(session, media_dir=settings.media_dir, progress=False) is False
+    assert load_demo(session, media_dir=settings.media_dir, progress=False) is False
     assert len(client.get("/api/v1/events").json()["items"]) == 1

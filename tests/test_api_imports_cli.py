@@ -12,6 +12,8 @@ ARTICLE = (
     "“Ports are the oldest clusters we have, and they still teach us”, noted Jane Holloway, "
     "Director of the Institute for Maritime Studies.\n"
 )
+# The command opens its own connections, so what the test stores must be committed.
+pytestmark = pytest.mark.live
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Jane Holloway>Welcome to the port.\n"
 
 

@@ -12,11 +12,10 @@ import json
 import pytest
 from sqlmodel import select
 
-from app import transcripts
 from app.errors import Invalid
 from app.models import MediaKind, TranscriptCue
 from app.schemas import EventCreate, RecordingCreate
-from app.services import events, recordings
+from app.services import events, recordings, transcripts
 
 SUITE = "webvtt-file-parsing"
 # case -> the start of the refusal's message; every other case imports.

@@ -12,6 +12,8 @@ import httpx2 as httpx
 import pytest
 
 WRITERS = 4
+ACKNOWLEDGED_BEFORE_KILL = 60
+pytestmark = pytest.mark.live  # the server is another process: the demo must be committed
 
 
 def start_server(settings, port: int) -> subprocess.Popen:
@@ -58,6 +60,7 @@ def test_acknowledged_annotations_survive_a_killed_server(settings, demo):
     acknowledged: list[int] = []
     lock = threading.Lock()
     stop = threading.Event()
+    enough = threading.Event()  # set once the writers are well under way
 
     def writer(n: int) -> None:
         with httpx.Client(timeout=5) as client:
@@ -72,11 +75,13 @@ def test_acknowledged_annotations_survive_a_killed_server(settings, demo):
                 if response.status_code == 201:
                     with lock:
                         acknowledged.append(response.json()["id"])
+                        if len(acknowledged) >= ACKNOWLEDGED_BEFORE_KILL:
+                            enough.set()
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
     for thread in threads:
         thread.start()
-    time.sleep(1.5)
+    assert enough.wait(timeout=60), f"only {len(acknowledged)} writes were acknowledged"
     server.send_signal(signal.SIGKILL)
     server.wait()
     stop.set()

@@ -1,12 +1,12 @@
 """The schema comes from the migrations alone, and they agree with the models."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from app.db import get_engine
-from app.search import include_name
+from app.db import get_engine, include_name
 
 
 def test_migrations_and_models_agree(database_url):
@@ -24,10 +24,9 @@ def test_migrated_database_has_every_table_and_the_time_indexes(database_url):
     assert "ix_annotation_recording_start" in indexes
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(database_url):
     engine = get_engine(database_url)
-    if engine.dialect.name != "sqlite":
-        return
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from app.placement import best_run, normalise
+from app.services.placement import best_run, normalise
 
 QUOTE = (
     "Foreign investors are looking for strategic industrial partners. My recipe is to be tolerant."
@@ -91,7 +91,7 @@ def test_unrelated_words_get_a_low_confidence(client, rec):
 def test_without_a_transcript_there_is_nothing_to_propose(client, rec):
     quote = add_quote(client)
     response = client.get(f"/api/v1/annotations/{quote}/placement")
-    assert (response.status_code, response.json()["field"]) == (404, "path.annotation_id")
+    assert (response.status_code, response.json()["field"]) == (404, "path.annotation")
     missing = client.get("/api/v1/annotations/999999/placement")
     assert (missing.status_code, missing.json()["field"]) == (404, "path.annotation")
 
@@ -100,7 +100,7 @@ def test_an_annotation_without_words_is_refused(client, rec):
     assert client.post(f"/api/v1/recordings/{rec}/transcript", json={"text": transcript()})
     note = client.post("/api/v1/recordings/forum/annotations", json={"start": 5, "text": "?!"})
     response = client.get(f"/api/v1/annotations/{note.json()['id']}/placement")
-    assert (response.status_code, response.json()["field"]) == (422, "path.annotation_id")
+    assert (response.status_code, response.json()["field"]) == (422, "path.annotation")
 
 
 def test_the_shortest_best_run_wins():

@@ -2,10 +2,9 @@
 
 import pytest
 
-from app import programme
 from app.errors import Invalid
 from app.models import SegmentKind
-from app.services import recordings
+from app.services import programme, recordings
 
 # The three programme lines of the 2019 write-up (facts: times and session titles).
 WRITEUP_LINES = """00:00 to 1:45:00 – the plenary session;
@@ -88,8 +87,8 @@ def test_preview_lists_every_problem_with_its_line(session, client, rec):
         programme.apply(session, recording=recordings.get(session, slug=rec), preview=preview)
 
 
-def test_dry_run_stores_nothing(snapshot, client, rec, engine):
-    before = snapshot(engine)
+def test_dry_run_stores_nothing(snapshot, client, rec):
+    before = snapshot()
     response = client.post(
         f"/api/v1/recordings/{rec}/programme?dry_run=true", json={"text": WRITEUP_LINES}
     )
@@ -97,7 +96,7 @@ def test_dry_run_stores_nothing(snapshot, client, rec, engine):
     body = response.json()
     assert (body["stored"], len(body["segments"]), body["problems"]) == (False, 3, [])
     assert body["segments"][1]["start_tc"] == "2:20:00"
-    assert snapshot(engine) == before
+    assert snapshot() == before
 
 
 BAD_PROGRAMMES = [
@@ -111,15 +110,15 @@ BAD_PROGRAMMES = [
 
 
 @pytest.mark.parametrize(("text", "words"), BAD_PROGRAMMES)
-def test_a_bad_programme_is_refused_and_changes_nothing(snapshot, client, rec, engine, text, words):
+def test_a_bad_programme_is_refused_and_changes_nothing(snapshot, client, rec, text, words):
     stored = {"title": "Stored", "start": 20000, "end": 21000}
     assert client.post(f"/api/v1/recordings/{rec}/segments", json=stored).status_code == 201
-    before = snapshot(engine)
+    before = snapshot()
     response = client.post(f"/api/v1/recordings/{rec}/programme", json={"text": text})
     assert response.status_code == 422, response.text
     assert response.json()["field"] == "body.text"
     assert response.json()["detail"].startswith(words)
-    assert snapshot(engine) == before
+    assert snapshot() == before
 
 
 def test_the_last_chapter_needs_a_known_duration(client, make_recording):

@@ -12,8 +12,8 @@ from sqlalchemy.event import listen, remove
 from sqlmodel import Session
 
 from app.models import SearchKind
-from app.search import mark, parse_query
-from app.search_backends import (
+from app.services.search import mark, parse_query
+from app.services.search_sql import (
     ALIAS,
     START,
     STOP,
@@ -217,9 +217,13 @@ HOSTILE = [
     "🎤 hydrogen 🎤",
     "x" * 5000,
     "hydrogen " * 300,
-    "\x00hydrogen",
     "ﬁnance",
 ]
+
+
+def test_a_nul_character_is_refused_like_everywhere(client, content):
+    response = client.get(SEARCH, params={"q": "\x00hydrogen"})
+    assert (response.status_code, response.json()["field"]) == (422, "query.q")
 
 
 @pytest.mark.parametrize("q", HOSTILE, ids=range(len(HOSTILE)))
@@ -309,59 +313,61 @@ def test_mark_escapes_before_marking():
     assert mark(snippet) == "&lt;b&gt;<mark>x&amp;y</mark>&lt;/b&gt; &quot;<mark>q</mark>&quot;"
 
 
-def test_the_full_text_indexes_serve_the_queries(engine):
+@pytest.mark.sqlite_only
+def test_the_fts5_index_serves_the_queries(connection):
+    plan = connection.exec_driver_sql(
+        "EXPLAIN QUERY PLAN SELECT rowid FROM fts_transcript_cue "
+        "WHERE fts_transcript_cue MATCH '\"x\"'"
+    ).all()
+    assert "VIRTUAL TABLE INDEX" in " ".join(row[-1] for row in plan)
+
+
+@pytest.mark.postgresql_only
+def test_the_full_text_indexes_serve_the_queries(connection):
     """On PostgreSQL each table's stored tsvector (migration 0003) has a GIN index, so a
     search is an index lookup, not a scan of 100,000 cues."""
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            plan = conn.exec_driver_sql(
-                "EXPLAIN QUERY PLAN SELECT rowid FROM fts_transcript_cue "
-                "WHERE fts_transcript_cue MATCH '\"x\"'"
-            ).all()
-            assert "VIRTUAL TABLE INDEX" in " ".join(row[-1] for row in plan)
-            return
-        conn.exec_driver_sql("SET enable_seqscan = off")
-        for table, alias in ALIAS.items():
-            plan = conn.execute(
-                text(
-                    f"EXPLAIN SELECT {alias}.id FROM {table} {alias} "
-                    f"WHERE {tsvector(table, alias)} @@ to_tsquery('fts_config'::regconfig, 'x')"
-                )
-            ).all()
-            assert f"Index Scan on fts_{table}_document" in " ".join(row[0] for row in plan)
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    for table, alias in ALIAS.items():
+        plan = connection.execute(
+            text(
+                f"EXPLAIN SELECT {alias}.id FROM {table} {alias} "
+                f"WHERE {tsvector(table, alias)} @@ to_tsquery('fts_config'::regconfig, 'x')"
+            )
+        ).all()
+        assert f"Index Scan on fts_{table}_document" in " ".join(row[0] for row in plan)
 
 
+@pytest.mark.postgresql_only
 @pytest.mark.parametrize("plan_cache_mode", ["force_custom_plan", "force_generic_plan"])
-def test_postgres_ranks_on_the_stored_vectors(engine, plan_cache_mode):
+def test_postgres_ranks_on_the_stored_vectors(connection, plan_cache_mode):
     """The search SQL itself uses the GIN indexes and never derives a tsvector from text
     again, nor parses the query once per row when a prepared statement's generic plan runs
     (psycopg prepares a statement after five runs on a connection)."""
-    if engine.dialect.name != "postgresql":
-        return
     statements = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
+        if statement.lstrip().startswith("SELECT"):  # not the session's SAVEPOINTs
+            statements.append((statement, parameters))
 
     scope = Scope(recordings=None, speaker=None, kinds=frozenset(SearchKind))
     terms = [Term(("hydrogen",)), Term(("eco",), prefix=True)]
-    with engine.connect() as conn:
-        conn.exec_driver_sql("SET enable_seqscan = off")
-        conn.exec_driver_sql(f"SET plan_cache_mode = {plan_cache_mode}")
-        listen(conn, "before_cursor_execute", capture)
-        with Session(bind=conn) as session:
-            assert PostgresBackend().matches(session, terms, scope, 21, 0) == []
-        remove(conn, "before_cursor_execute", capture)
-        ((statement, parameters),) = statements
-        for n, name in enumerate(("q", "limit", "offset"), start=1):
-            statement = statement.replace(f"%({name})s", f"${n}")
-        conn.exec_driver_sql(f"PREPARE search_plan AS {statement}")
-        q = parameters["q"].replace("'", "''")
-        plan = "\n".join(
-            row[0]
-            for row in conn.exec_driver_sql(f"EXPLAIN (VERBOSE) EXECUTE search_plan('{q}', 21, 0)")
-        )
-        conn.exec_driver_sql("DEALLOCATE search_plan")
+    conn = connection
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    conn.exec_driver_sql(f"SET LOCAL plan_cache_mode = {plan_cache_mode}")
+    listen(conn, "before_cursor_execute", capture)
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        assert PostgresBackend().matches(session, terms, scope, 21, 0) == []
+    remove(conn, "before_cursor_execute", capture)
+    ((statement, parameters),) = statements
+    for n, name in enumerate(("q", "limit", "offset"), start=1):
+        statement = statement.replace(f"%({name})s", f"${n}")
+    conn.exec_driver_sql(f"PREPARE search_plan AS {statement}")
+    q = parameters["q"].replace("'", "''")
+    plan = "\n".join(
+        row[0]
+        for row in conn.exec_driver_sql(f"EXPLAIN (VERBOSE) EXECUTE search_plan('{q}', 21, 0)")
+    )
+    conn.exec_driver_sql("DEALLOCATE search_plan")
     assert "to_tsvector" not in plan
     for table in ALIAS:
         assert f"Index Scan on fts_{table}_document" in plan, table
@@ -370,10 +376,9 @@ def test_postgres_ranks_on_the_stored_vectors(engine, plan_cache_mode):
     assert re.search(r"ts_rank\([^\n]*to_tsquery", plan) is None, plan
 
 
-def test_migration_0003_downgrades_and_upgrades(engine):
+@pytest.mark.postgresql_only  # 0003 does nothing on SQLite
+def test_migration_0003_downgrades_and_upgrades(connection):
     """0003 comes off and goes back on (PostgreSQL: transactional DDL, rolled back after)."""
-    if engine.dialect.name != "postgresql":
-        return  # 0003 does nothing on SQLite
     path = next(Path(__file__).parent.parent.glob("migrations/versions/*_0003_*.py"))
     spec = importlib.util.spec_from_file_location("migration_0003", path)
     migration = importlib.util.module_from_spec(spec)
@@ -387,11 +392,10 @@ def test_migration_0003_downgrades_and_upgrades(engine):
             i for i in indexes if i.startswith("fts_")
         }
 
-    with engine.connect() as conn, conn.begin() as transaction:
-        assert state(conn) == ({"fts_document"}, {"fts_transcript_cue_document"})
-        with Operations.context(MigrationContext.configure(conn)):
-            migration.downgrade()
-            assert state(conn) == (set(), {"fts_transcript_cue"})
-            migration.upgrade()
-        assert state(conn) == ({"fts_document"}, {"fts_transcript_cue_document"})
-        transaction.rollback()
+    conn = connection  # its transaction is rolled back after the test
+    assert state(conn) == ({"fts_document"}, {"fts_transcript_cue_document"})
+    with Operations.context(MigrationContext.configure(conn)):
+        migration.downgrade()
+        assert state(conn) == (set(), {"fts_transcript_cue"})
+        migration.upgrade()
+    assert state(conn) == ({"fts_document"}, {"fts_transcript_cue_document"})

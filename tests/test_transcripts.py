@@ -3,11 +3,10 @@
 import pytest
 from sqlmodel import select
 
-from app import transcripts
 from app.errors import Invalid
 from app.models import Speaker, TranscriptCue
-from app.services import recordings
-from app.transcripts import TranscriptFormat
+from app.services import recordings, subtitles, transcripts
+from app.services.subtitles import TranscriptFormat
 
 VTT = """WEBVTT
 
@@ -54,7 +53,7 @@ def rec(client) -> str:
 
 
 def test_webvtt_cues_keep_times_and_voices_and_lose_markup():
-    cues = transcripts.parse(VTT)
+    cues = subtitles.parse(VTT)
     assert [(c.start, c.end, c.voice) for c in cues] == [
         (1.0, 4.5, "Gražvydas Morkus"),
         (5.0, 9.0, "Ada Lovelace"),
@@ -66,8 +65,8 @@ def test_webvtt_cues_keep_times_and_voices_and_lose_markup():
 
 
 def test_srt_is_detected_and_read():
-    cues = transcripts.parse(SRT)
-    assert transcripts.detect_format(SRT) is TranscriptFormat.srt
+    cues = subtitles.parse(SRT)
+    assert subtitles.detect_format(SRT) is TranscriptFormat.srt
     assert [(c.start, c.end, c.text, c.voice) for c in cues] == [
         (1.0, 4.5, "Hello there", None),
         (5.0, 6.0, "Second cue", None),
@@ -90,13 +89,13 @@ BAD_FILES = [
 @pytest.mark.parametrize(("text", "line"), BAD_FILES)
 def test_bad_files_are_refused_naming_the_line(text, line):
     with pytest.raises(Invalid) as error:
-        transcripts.parse(text, duration=3600)
+        subtitles.parse(text, duration=3600)
     assert error.value.message.startswith(f"line {line}: ")
 
 
 def test_a_file_without_cues_is_refused():
     with pytest.raises(Invalid, match="no cues"):
-        transcripts.parse("WEBVTT\n\nNOTE nothing here\n")
+        subtitles.parse("WEBVTT\n\nNOTE nothing here\n")
 
 
 def test_import_replaces_the_transcript_in_its_language_only(rec, session):
@@ -157,17 +156,17 @@ def test_text_and_json_bodies_are_accepted(client, rec):
     ],
 )
 def test_a_bad_upload_is_refused_and_the_old_transcript_stays(
-    snapshot, client, rec, engine, body, headers, field, words
+    snapshot, client, rec, body, headers, field, words
 ):
     url = f"/api/v1/recordings/{rec}/transcript"
     assert client.post(url, content=SRT.encode()).status_code == 201
-    before = snapshot(engine)
+    before = snapshot()
     query = "?format=srt" if headers.pop("x-format", None) else ""
     response = client.post(url + query, content=body, headers=headers)
     assert response.status_code == 422, response.text
     assert response.json()["field"] == field
     assert words in response.json()["detail"]
-    assert snapshot(engine) == before
+    assert snapshot() == before
 
 
 def test_forms_send_a_file_or_a_text_field(client, rec):
@@ -205,11 +204,11 @@ def test_exports_round_trip_with_voices(client, rec, session):
     srt = client.get(f"/r/{rec}/transcript.srt")
     assert srt.headers["content-type"] == "application/x-subrip; charset=utf-8"
     assert srt.text.startswith("1\n00:00:01,000 --> 00:00:04,500\nWelcome to the panel & thank")
-    again = transcripts.parse(vtt.text)
+    again = subtitles.parse(vtt.text)
     assert [(c.start, c.end, c.text, c.voice) for c in again] == [
-        (c.start, c.end, c.text, c.voice) for c in transcripts.parse(VTT)
+        (c.start, c.end, c.text, c.voice) for c in subtitles.parse(VTT)
     ]
-    assert [(c.start, c.text) for c in transcripts.parse(srt.text)] == [
+    assert [(c.start, c.text) for c in subtitles.parse(srt.text)] == [
         (c.start, c.text) for c in again
     ]
     assert session.exec(select(Speaker)).all()  # the voices became speakers

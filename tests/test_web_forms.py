@@ -5,13 +5,13 @@ import re
 
 import pytest
 
-from app.web import csrf
+from app.http import csrf
 
 
 def _token(client, demo) -> str:
     page = client.get(f"/r/{demo}")
     assert csrf.COOKIE in client.cookies
-    return re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', page.text)[1]
+    return re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)[1]
 
 
 def _count(client, demo) -> int:
@@ -22,8 +22,8 @@ def test_form_post_creates_and_redirects_to_the_moment(client, demo):
     token = _token(client, demo)
     response = client.post(
         f"/r/{demo}/annotations",
+        params={csrf.PARAM: token},
         data={
-            csrf.FIELD: token,
             "start": "2:20:05",
             "end": "2h20m30s",
             "kind": "quote",
@@ -60,7 +60,7 @@ def test_bad_form_input_re_renders_with_a_message(client, demo, fields, message,
     token = _token(client, demo)
     before = _count(client, demo)
     response = client.post(
-        f"/r/{demo}/annotations", data={csrf.FIELD: token, "text": "kept text", **fields}
+        f"/r/{demo}/annotations", params={csrf.PARAM: token}, data={"text": "kept text", **fields}
     )
     assert 400 <= response.status_code < 500
     assert response.template.name == "navigator.html"
@@ -73,13 +73,15 @@ def test_bad_form_input_re_renders_with_a_message(client, demo, fields, message,
 
 def test_form_post_without_csrf_is_refused_and_stores_nothing(client, demo):
     before = _count(client, demo)
+    client.get(f"/r/{demo}")  # the browser now carries the page's cookie
     response = client.post(f"/r/{demo}/annotations", data={"start": "1:00", "text": "forged"})
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("text/html")
-    client.get(f"/r/{demo}")  # a cookie, but a token made for another browser
-    forged = client.post(
+    assert "expired or was sent from another site" in response.text
+    forged = client.post(  # a token made for another browser
         f"/r/{demo}/annotations",
-        data={csrf.FIELD: "0" * 64, "start": "1:00", "text": "forged"},
+        params={csrf.PARAM: "0" * 64},
+        data={"start": "1:00", "text": "forged"},
     )
     assert forged.status_code == 403
     assert _count(client, demo) == before
@@ -108,17 +110,18 @@ def test_edit_form_changes_the_annotation(client, demo):
     ).json()
     form = client.get(f"/a/{created['id']}/edit")
     assert form.status_code == 200 and "first</textarea>" in form.text
-    token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', form.text)[1]
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', form.text)[1]
     response = client.post(
         f"/a/{created['id']}/edit",
-        data={csrf.FIELD: token, "start": "0:02:00", "kind": "question", "text": "second"},
+        params={csrf.PARAM: token},
+        data={"start": "0:02:00", "kind": "question", "text": "second"},
         follow_redirects=False,
     )
     assert response.status_code == 303
     stored = client.get(f"/api/v1/annotations/{created['id']}").json()
     assert (stored["start"], stored["kind"], stored["text"]) == (120, "question", "second")
     bad = client.post(
-        f"/a/{created['id']}/edit", data={csrf.FIELD: token, "start": "", "text": "x"}
+        f"/a/{created['id']}/edit", params={csrf.PARAM: token}, data={"start": "", "text": "x"}
     )
     assert bad.status_code == 422 and "keeps a time" in bad.text
 
@@ -129,7 +132,7 @@ def test_delete_form_removes_it(client, demo):
     ).json()
     token = _token(client, demo)
     response = client.post(
-        f"/a/{created['id']}/delete", data={csrf.FIELD: token}, follow_redirects=False
+        f"/a/{created['id']}/delete", params={csrf.PARAM: token}, follow_redirects=False
     )
     assert response.status_code == 303
     assert client.get(f"/api/v1/annotations/{created['id']}").status_code == 404
@@ -141,12 +144,15 @@ def test_place_form_pins_an_unplaced_quote(client, demo):
     token = _token(client, demo)
     response = client.post(
         f"/a/{quote_id}/place",
-        data={csrf.FIELD: token, "start": "2:40:00"},
+        params={csrf.PARAM: token},
+        data={"start": "2:40:00"},
         follow_redirects=False,
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"/r/{demo}?t=9600#annotation-{quote_id}"
     stored = client.get(f"/api/v1/annotations/{quote_id}").json()
     assert (stored["start"], stored["placement"]) == (9600, "exact")
-    refused = client.post(f"/a/{quote_id}/place", data={csrf.FIELD: token, "start": "later"})
+    refused = client.post(
+        f"/a/{quote_id}/place", params={csrf.PARAM: token}, data={"start": "later"}
+    )
     assert refused.status_code == 422

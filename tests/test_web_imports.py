@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.web import csrf
+from app.http import csrf
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "clusters-open-boundaries-2019.txt"
 PROGRAMME = (  # the write-up's own lines
@@ -43,7 +43,7 @@ def fresh(client) -> str:
 def _token(client, slug: str) -> str:
     page = client.get(f"/r/{slug}/import")
     assert page.status_code == 200 and page.template.name == "import.html"
-    return re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', page.text)[1]
+    return re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)[1]
 
 
 def _segments(client, slug: str) -> list[str]:
@@ -53,7 +53,7 @@ def _segments(client, slug: str) -> list[str]:
 def test_programme_preview_then_confirm_stores_the_three_sessions(client, fresh):
     token = _token(client, fresh)
     preview = client.post(
-        f"/r/{fresh}/import/programme", data={csrf.FIELD: token, "text": PROGRAMME}
+        f"/r/{fresh}/import/programme", params={csrf.PARAM: token}, data={"text": PROGRAMME}
     )
     assert preview.status_code == 200
     rows = preview.context["preview"].segments
@@ -71,7 +71,8 @@ def test_programme_preview_then_confirm_stores_the_three_sessions(client, fresh)
     hidden = re.search(r'<textarea name="text" hidden[^>]*>(.*?)</textarea>', preview.text, re.S)[1]
     stored = client.post(
         f"/r/{fresh}/import/programme",
-        data={csrf.FIELD: token, "text": html.unescape(hidden), "action": "store"},
+        params={csrf.PARAM: token},
+        data={"text": html.unescape(hidden), "action": "store"},
         follow_redirects=False,
     )
     assert stored.status_code == 303
@@ -82,14 +83,18 @@ def test_programme_preview_then_confirm_stores_the_three_sessions(client, fresh)
 def test_bad_programme_lines_are_named_and_nothing_is_stored(client, fresh):
     token = _token(client, fresh)
     text = "0:00 to 1:00:00 Opening\n2:00:00 to 1:30:00 Backwards\nhello\n9:00:00 to 9:30:00 Late"
-    preview = client.post(f"/r/{fresh}/import/programme", data={csrf.FIELD: token, "text": text})
+    preview = client.post(
+        f"/r/{fresh}/import/programme", params={csrf.PARAM: token}, data={"text": text}
+    )
     problems = re.search(r'id="programme-problems">(.*?)</div>', preview.text, re.S)[1]
     assert "Line 2: ends (1:30:00) before it starts (2:00:00)" in problems
     assert "Line 3: not a programme line" in problems
     assert "Line 4: ends at 9:30:00, past the recording&#39;s end" in problems
     assert "Store these" not in preview.text
     forced = client.post(
-        f"/r/{fresh}/import/programme", data={csrf.FIELD: token, "text": text, "action": "store"}
+        f"/r/{fresh}/import/programme",
+        params={csrf.PARAM: token},
+        data={"text": text, "action": "store"},
     )
     assert forced.status_code == 422
     assert "line 2:" in forced.context["programme_error"]
@@ -101,7 +106,7 @@ def test_transcript_upload_stores_or_names_the_bad_line(client, demo, demo_vtt):
     bad = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:03 --> 00:00:04.000\nbad\n"
     refused = client.post(
         f"/r/{demo}/import/transcript",
-        data={csrf.FIELD: token},
+        params={csrf.PARAM: token},
         files={"file": ("talk.vtt", bad.encode(), "text/vtt")},
     )
     assert refused.status_code == 422
@@ -111,7 +116,7 @@ def test_transcript_upload_stores_or_names_the_bad_line(client, demo, demo_vtt):
 
     stored = client.post(
         f"/r/{demo}/import/transcript",
-        data={csrf.FIELD: token},
+        params={csrf.PARAM: token},
         files={"file": ("talk.vtt", demo_vtt.encode(), "text/vtt")},
         follow_redirects=False,
     )
@@ -125,7 +130,7 @@ def test_transcript_upload_answers_json_for_the_progress_script(client, demo, de
     url, json_accept = f"/r/{demo}/import/transcript", {"Accept": "application/json"}
     ok = client.post(
         url,
-        data={csrf.FIELD: token},
+        params={csrf.PARAM: token},
         files={"file": ("t.vtt", demo_vtt.encode())},
         headers=json_accept,
     )
@@ -139,10 +144,11 @@ def test_writeup_proposals_are_edited_then_applied(client, fresh):
     token = _token(client, fresh)
     client.post(
         f"/r/{fresh}/import/programme",
-        data={csrf.FIELD: token, "text": PROGRAMME, "action": "store"},
+        params={csrf.PARAM: token},
+        data={"text": PROGRAMME, "action": "store"},
     )
     proposed = client.post(
-        f"/r/{fresh}/import/writeup", data={csrf.FIELD: token, "text": SEED.read_text()}
+        f"/r/{fresh}/import/writeup", params={csrf.PARAM: token}, data={"text": SEED.read_text()}
     )
     assert proposed.status_code == 200
     speakers, quotes = proposed.context["speakers"], proposed.context["quotes"]
@@ -153,7 +159,7 @@ def test_writeup_proposals_are_edited_then_applied(client, fresh):
     assert 'name="s-0-use" checked' in proposed.text
 
     # The editor keeps Kutsenko and his first quote, corrects his role, names its session.
-    form = {csrf.FIELD: token}
+    form = {}
     for n, s in enumerate(speakers):
         form |= {
             f"s-{n}-{k}": getattr(s, k)
@@ -166,13 +172,18 @@ def test_writeup_proposals_are_edited_then_applied(client, fresh):
     for n, q in enumerate(quotes):
         form |= {f"q-{n}-text": q.text, f"q-{n}-speaker": q.speaker, f"q-{n}-segment": ""}
     form[f"q-{first}-use"] = "on"
-    missing = client.post(f"/r/{fresh}/import/writeup/apply", data=form)
+    missing = client.post(f"/r/{fresh}/import/writeup/apply", params={csrf.PARAM: token}, data=form)
     assert missing.status_code == 422
     assert f"quote {first + 1}: choose the session" in missing.context["writeup_error"]
     assert 'name="s-0-use"' in missing.text  # the rows come back as they were posted
 
     form[f"q-{first}-segment"] = "plenary-session"
-    applied = client.post(f"/r/{fresh}/import/writeup/apply", data=form, follow_redirects=False)
+    applied = client.post(
+        f"/r/{fresh}/import/writeup/apply",
+        params={csrf.PARAM: token},
+        data=form,
+        follow_redirects=False,
+    )
     assert applied.status_code == 303, applied.text
     stored = client.get(f"/api/v1/recordings/{fresh}/annotations?kind=quote").json()["items"]
     assert [(q["text"], q["placement"], q["segment"]) for q in stored] == [
@@ -197,7 +208,8 @@ def test_placement_proposal_is_accepted_with_one_click(client, transcribed):
     assert f"confidence <strong>{proposal.confidence}%</strong>" in page.text
     accepted = client.post(
         f"/a/{quote['id']}/place",
-        data={csrf.FIELD: token, "start": "8420.0", "end": "8426.0"},
+        params={csrf.PARAM: token},
+        data={"start": "8420.0", "end": "8426.0"},
         follow_redirects=False,
     )
     assert accepted.status_code == 303
@@ -241,14 +253,18 @@ def test_posts_without_the_csrf_token_are_refused_and_store_nothing(
 def test_script_in_imported_text_appears_escaped(client, fresh):
     token = _token(client, fresh)
     text = "0:00 to 1:00:00 – <script>alert(1)</script> opening\n<img src=x onerror=alert(2)>"
-    page = client.post(f"/r/{fresh}/import/programme", data={csrf.FIELD: token, "text": text})
+    page = client.post(
+        f"/r/{fresh}/import/programme", params={csrf.PARAM: token}, data={"text": text}
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt; opening" in page.text
     assert "<script>alert(1)" not in page.text and "<img src=x" not in page.text
     article = (
         "Ada Lovelace, Head of <b>Engines</b> at the Analytical Society, said: "
         '"<script>x()</script> engines weave patterns well".'
     )
-    proposed = client.post(f"/r/{fresh}/import/writeup", data={csrf.FIELD: token, "text": article})
+    proposed = client.post(
+        f"/r/{fresh}/import/writeup", params={csrf.PARAM: token}, data={"text": article}
+    )
     assert proposed.context["quotes"] and proposed.context["speakers"]
     assert "&lt;script&gt;x()&lt;/script&gt; engines weave" in proposed.text
     assert "<script>x()" not in proposed.text and "<b>Engines" not in proposed.text

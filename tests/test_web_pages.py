@@ -173,11 +173,13 @@ def test_citation_names_speaker_event_recording_time_and_link(client, demo, sett
         json={"kind": "quote", "start": 9150, "speaker": "faina-filina", "text": "Cooperate."},
     ).json()
     response = client.get(f"/r/{demo}?t=2h32m30s")
-    [item] = [i for i in response.context["items"] if i["a"].id == created["id"]]
-    assert item["citation"] == (
+    [item] = [a for a in response.context["items"] if a.id == created["id"]]
+    expected = (
         "Faina Filina (Deputy General Director, IMC Foundation): “Cooperate.” "
         "In: Clusters Open Boundaries. Time for Leaders (St. Petersburg, 16 May 2019), "
         "recording “Clusters Open Boundaries 2019: conference debates”, "
         'Round table "The world\'s biomedical clusters: success factors", at 2:32:30. '
-        f"{settings.base_url}/a/{created['id']}"
+        f"http://testserver/a/{created['id']}"
     )
+    assert item.citation == expected
+    assert created["citation"] == expected  # the API gives the same citation

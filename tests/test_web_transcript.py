@@ -3,7 +3,7 @@ link to its second, the playing cue marked, a <track> for captions, user text es
 
 import re
 
-from app.web import transcript
+from app.web import navigator
 
 
 def test_without_a_transcript_the_page_offers_the_import(client, demo):
@@ -26,7 +26,7 @@ def test_cues_around_t_link_to_their_second_and_the_playing_one_is_marked(client
     assert '<b class="who">Faina Filina</b>' in page.text
     assert '<b class="who">Ada Lovelace</b>' in page.text  # created by the import
     cues = page.context["transcript"].cues
-    assert cues[transcript.BEFORE - 1].start == 8420  # the window opens 10 cues before
+    assert cues[navigator.CUES_BEFORE - 1].start == 8420  # the window opens 10 cues before
     assert page.context["page_data"]["transcript"] == {"language": "en"}
 
 
@@ -54,8 +54,8 @@ def test_a_long_transcript_is_windowed_with_earlier_and_later_links(client, demo
     assert client.post(f"/api/v1/recordings/{demo}/transcript", content="WEBVTT" + cues).is_success
     page = client.get(f"/r/{demo}?t=1200.5")
     shown = [c.start for c in page.context["transcript"].cues]
-    assert len(shown) == transcript.BEFORE + transcript.AFTER
-    assert shown[0] == 1200 - transcript.BEFORE + 1 and shown[-1] == 1200 + transcript.AFTER
+    assert len(shown) == navigator.CUES_BEFORE + navigator.CUES_AFTER
+    assert shown[0] == 1200 - navigator.CUES_BEFORE + 1 and shown[-1] == 1200 + navigator.CUES_AFTER
     window = page.context["transcript"]
     assert f'href="/r/{demo}?t={int(window.earlier)}#transcript"' in page.text
     assert f'href="/r/{demo}?t={int(window.later)}#transcript"' in page.text

@@ -3,10 +3,9 @@
 import pytest
 from sqlmodel import select
 
-from app import writeup
 from app.models import Annotation, Speaker
 from app.schemas import SpeakerCreate, WriteupApply
-from app.services import recordings
+from app.services import recordings, writeup
 from app.services import speakers as speaker_service
 
 ARTICLE = """Harbour cities compare notes
@@ -79,15 +78,15 @@ def test_known_speakers_are_recognised_by_name(session):
     assert existing["Lena Novak"] is None
 
 
-def test_proposing_writes_nothing(snapshot, client, engine, make_recording):
+def test_proposing_writes_nothing(snapshot, client, make_recording):
     make_recording("port", duration=None)
-    before = snapshot(engine)
+    before = snapshot()
     response = client.post(
         "/api/v1/recordings/port/writeup/proposals", content=ARTICLE.encode("utf-8")
     )
     assert response.status_code == 200
     assert len(response.json()["quotes"]) == 7
-    assert snapshot(engine) == before
+    assert snapshot() == before
 
 
 @pytest.fixture
@@ -160,15 +159,13 @@ BAD_APPLY = [
 
 
 @pytest.mark.parametrize(("body", "field", "words"), BAD_APPLY)
-def test_bad_apply_is_refused_and_changes_nothing(
-    snapshot, client, rec, engine, body, field, words
-):
-    before = snapshot(engine)
+def test_bad_apply_is_refused_and_changes_nothing(snapshot, client, rec, body, field, words):
+    before = snapshot()
     response = client.post(f"/api/v1/recordings/{rec}/writeup/apply", json=body)
     assert response.status_code in (404, 422), response.text
     assert response.json()["field"] == field
     assert words in response.json()["detail"]
-    assert snapshot(engine) == before
+    assert snapshot() == before
 
 
 def test_an_overlong_article_is_refused(client, rec):

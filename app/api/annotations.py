@@ -1,73 +1,67 @@
-from typing import Annotated
+from fastapi import status
 
-from fastapi import APIRouter, Path, Query, status
-
-from app.api.params import TimeParam, parse_seconds
-from app.deps import DEFAULT_PAGE, CursorQuery, LimitQuery, SessionDep
-from app.errors import Invalid
+from app.api.params import AnnotationPath, FromQuery, SlugQuery, ToQuery
+from app.deps import PagingDep, SessionDep, SiteDep
+from app.http.routing import router as make_router
 from app.models import AnnotationKind
 from app.schemas import AnnotationCreate, AnnotationPublic, AnnotationUpdate, Page
 from app.services import annotations as service
 from app.services import recordings
 
-router = APIRouter(tags=["annotations"])
-AnnotationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+router = make_router(tags=["annotations"])
 
 
 @router.get("/recordings/{recording}/annotations")
 def list_annotations(
     session: SessionDep,
+    site: SiteDep,
+    paging: PagingDep,
     recording: str,
-    from_: Annotated[TimeParam, Query(alias="from")] = None,
-    to: TimeParam = None,
+    from_: FromQuery = None,
+    to: ToQuery = None,
     kind: AnnotationKind | None = None,
-    speaker: Annotated[str | None, Query(max_length=80)] = None,
-    tag: Annotated[str | None, Query(max_length=50)] = None,
-    cursor: CursorQuery = None,
-    limit: LimitQuery = DEFAULT_PAGE,
+    speaker: SlugQuery = None,
+    tag: SlugQuery = None,
 ) -> Page[AnnotationPublic]:
     """Public annotations in time order (unplaced quotes last). `from`/`to` keep those that
     start inside the window and leave out the unplaced."""
-    start, end = parse_seconds(from_, "query.from"), parse_seconds(to, "query.to")
-    if start is not None and end is not None and end < start:
-        raise Invalid("'to' must not be before 'from'", field="query.to")
-    rec = recordings.get(session, slug=recording)
-    rows, nxt = service.list_page(
+    rows, after = service.list_page(
         session,
-        recording=rec,
-        start=start,
-        end=end,
+        recording=recordings.get(session, slug=recording),
+        start=from_,
+        end=to,
         kind=kind,
         speaker=speaker,
         tag=tag,
-        cursor=cursor,
-        limit=limit,
+        key=paging.key,
+        limit=paging.limit,
     )
-    return Page(items=service.to_public_many(session, rows), next=nxt)
+    return paging.page(service.to_public_many(session, rows, site=site), after)
 
 
 @router.post("/recordings/{recording}/annotations", status_code=status.HTTP_201_CREATED)
 def create_annotation(
-    session: SessionDep, recording: str, data: AnnotationCreate
+    session: SessionDep, site: SiteDep, recording: str, data: AnnotationCreate
 ) -> AnnotationPublic:
-    rec = recordings.get(session, slug=recording)
-    row = service.create(session, recording=rec, data=data)
-    return service.to_public_many(session, [row])[0]
+    row = service.create(session, recording=recordings.get(session, slug=recording), data=data)
+    return service.to_public(session, row, site=site)
 
 
-@router.get("/annotations/{annotation_id}")
-def get_annotation(session: SessionDep, annotation_id: AnnotationId) -> AnnotationPublic:
-    return service.to_public_many(session, [service.get(session, annotation_id=annotation_id)])[0]
+@router.get("/annotations/{annotation}")
+def get_annotation(
+    session: SessionDep, site: SiteDep, annotation: AnnotationPath
+) -> AnnotationPublic:
+    return service.to_public(session, service.get(session, annotation_id=annotation), site=site)
 
 
-@router.patch("/annotations/{annotation_id}")
+@router.patch("/annotations/{annotation}")
 def update_annotation(
-    session: SessionDep, annotation_id: AnnotationId, data: AnnotationUpdate
+    session: SessionDep, site: SiteDep, annotation: AnnotationPath, data: AnnotationUpdate
 ) -> AnnotationPublic:
-    row = service.get(session, annotation_id=annotation_id)
-    return service.to_public_many(session, [service.update(session, annotation=row, data=data)])[0]
+    row = service.get(session, annotation_id=annotation)
+    return service.to_public(session, service.update(session, annotation=row, data=data), site=site)
 
 
-@router.delete("/annotations/{annotation_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_annotation(session: SessionDep, annotation_id: AnnotationId) -> None:
-    service.delete_annotation(session, annotation=service.get(session, annotation_id=annotation_id))
+@router.delete("/annotations/{annotation}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_annotation(session: SessionDep, annotation: AnnotationPath) -> None:
+    service.delete_annotation(session, annotation=service.get(session, annotation_id=annotation))

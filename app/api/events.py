@@ -1,18 +1,17 @@
-from fastapi import APIRouter, status
+from fastapi import status
 
-from app.deps import DEFAULT_PAGE, CursorQuery, LimitQuery, SessionDep
+from app.deps import PagingDep, SessionDep, SettingsDep
+from app.http.routing import router as make_router
 from app.schemas import EventCreate, EventPublic, EventUpdate, Page
 from app.services import events as service
 
-router = APIRouter(prefix="/events", tags=["events"])
+router = make_router(prefix="/events", tags=["events"])
 
 
 @router.get("")
-def list_events(
-    session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_PAGE
-) -> Page[EventPublic]:
-    rows, nxt = service.list_page(session, cursor=cursor, limit=limit)
-    return Page(items=[service.to_public(session, e) for e in rows], next=nxt)
+def list_events(session: SessionDep, paging: PagingDep) -> Page[EventPublic]:
+    rows, after = service.list_page(session, key=paging.key, limit=paging.limit)
+    return paging.page([service.to_public(session, e) for e in rows], after)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -32,5 +31,5 @@ def update_event(session: SessionDep, event: str, data: EventUpdate) -> EventPub
 
 
 @router.delete("/{event}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_event(session: SessionDep, event: str) -> None:
-    service.delete(session, event=service.get(session, slug=event))
+def delete_event(session: SessionDep, settings: SettingsDep, event: str) -> None:
+    service.delete(session, event=service.get(session, slug=event), media_dir=settings.media_dir)

@@ -8,22 +8,25 @@ import json
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 
-from app import programme, writeup
 from app.deps import SessionDep
 from app.errors import Invalid
+from app.http.routing import router as make_router
 from app.schemas import ProgrammePreview, WriteupApplied, WriteupApply, WriteupProposals
-from app.services import recordings
-from app.textfiles import MAX_TEXT_BYTES, decode
+from app.services import programme, recordings, writeup
+from app.sizes import MAX_IMPORT_BODY_BYTES, MAX_TEXT_BYTES
+from app.textfiles import checked, decode
 
-router = APIRouter(prefix="/recordings/{recording}", tags=["imports"])
+router = make_router(
+    prefix="/recordings/{recording}", tags=["imports"], max_body_size=MAX_IMPORT_BODY_BYTES
+)
 
 
 @dataclass(frozen=True)
 class UploadedText:
     text: str
-    field: str  # where errors point: body, body.text or body.file
+    field: str  # where errors point: body, text or file
 
 
 async def read_text(request: Request) -> UploadedText:
@@ -33,10 +36,10 @@ async def read_text(request: Request) -> UploadedText:
             upload, text = form.get("file"), form.get("text")
             if upload is not None and not isinstance(upload, str) and upload.filename:
                 data = await upload.read(MAX_TEXT_BYTES + 1)
-                return UploadedText(decode(data, field="body.file"), "body.file")
+                return UploadedText(decode(data, field="file"), "file")
         if isinstance(text, str):
-            return UploadedText(text, "body.text")
-        raise Invalid("send a file in the form field 'file' or text in 'text'", field="body.file")
+            return UploadedText(checked(text, field="text"), "text")
+        raise Invalid("send a file in the form field 'file' or text in 'text'", field="file")
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
@@ -48,8 +51,8 @@ async def read_text(request: Request) -> UploadedText:
         except ValueError as exc:
             raise Invalid(f"the body is not valid JSON ({exc})", field="body") from None
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
-            raise Invalid("body.text is required (a string)", field="body.text")
-        return UploadedText(payload["text"], "body.text")
+            raise Invalid("text is required (a string)", field="text")
+        return UploadedText(checked(payload["text"], field="text"), "text")
     return UploadedText(decode(bytes(data), field="body"), "body")
 
 

@@ -1,21 +1,51 @@
-"""Query parameters that carry time codes: any PRODUCT §4 form, errors naming the parameter."""
+"""Parameters the API reads from paths and queries: ids, and time codes in any PRODUCT §4
+form, each refused with a message naming the parameter."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Path, Query
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from app.errors import Invalid
+from app.schemas import MAX_ID
 from app.timecodes import TimecodeError, parse_time
 
-TimeParam = Annotated[
-    str | None, Query(max_length=40, description="any time-code form: 8400, 2h20m, 2:20:00")
-]
+MAX_TIMECODE = 40
 
 
-def parse_seconds(text: str | None, field: str) -> float | None:
-    if text is None or text == "":
+def _seconds(value: Any) -> Any:
+    """A time code as seconds; empty is "not given"."""
+    if not isinstance(value, str):
+        return value
+    if value == "":
         return None
+    return _required_seconds(value)
+
+
+def _required_seconds(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value == "":
+        raise PydanticCustomError("timecode", "required: a time code such as 2h20m or 8400")
+    if len(value) > MAX_TIMECODE:
+        raise PydanticCustomError("timecode", f"longer than {MAX_TIMECODE} characters")
     try:
-        return parse_time(text)
+        return parse_time(value)
     except TimecodeError as exc:
-        raise Invalid(str(exc), field=field) from None
+        raise PydanticCustomError("timecode", str(exc)) from None
+
+
+_TIMECODE_SCHEMA = {
+    "type": "string",
+    "maxLength": MAX_TIMECODE,
+    "description": "any time-code form: 8400, 8400.5, 2h20m, 2:20:00, npt:8400",
+    "examples": ["2h20m", "8400", "2:20:00"],
+}
+Seconds = Annotated[float, BeforeValidator(_required_seconds), WithJsonSchema(_TIMECODE_SCHEMA)]
+OptionalSeconds = Annotated[
+    float | None, BeforeValidator(_seconds), WithJsonSchema(_TIMECODE_SCHEMA)
+]
+FromQuery = Annotated[OptionalSeconds, Query(alias="from")]
+ToQuery = Annotated[OptionalSeconds, Query()]
+AnnotationPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the annotation's id")]
+SlugQuery = Annotated[str | None, Query(max_length=80)]

@@ -1,21 +1,23 @@
-from fastapi import APIRouter, Query, status
+from typing import Annotated
 
-from app.deps import DEFAULT_PAGE, CursorQuery, LimitQuery, SessionDep, SettingsDep
+from fastapi import Query, status
+
+from app.deps import PagingDep, SessionDep, SettingsDep
+from app.http.routing import router as make_router
 from app.schemas import Page, RecordingCreate, RecordingPublic, RecordingUpdate
 from app.services import recordings as service
 
-router = APIRouter(prefix="/recordings", tags=["recordings"])
+router = make_router(prefix="/recordings", tags=["recordings"])
 
 
 @router.get("")
 def list_recordings(
     session: SessionDep,
-    cursor: CursorQuery = None,
-    limit: LimitQuery = DEFAULT_PAGE,
-    event: str | None = Query(None, max_length=80, description="only this event's"),
+    paging: PagingDep,
+    event: Annotated[str | None, Query(max_length=80, description="only this event's")] = None,
 ) -> Page[RecordingPublic]:
-    rows, nxt = service.list_page(session, cursor=cursor, limit=limit, event=event)
-    return Page(items=[service.to_public(session, r) for r in rows], next=nxt)
+    rows, after = service.list_page(session, key=paging.key, limit=paging.limit, event=event)
+    return paging.page([service.to_public(session, r) for r in rows], after)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -38,5 +40,6 @@ def update_recording(session: SessionDep, recording: str, data: RecordingUpdate)
 
 
 @router.delete("/{recording}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_recording(session: SessionDep, recording: str) -> None:
-    service.delete(session, recording=service.get(session, slug=recording))
+def delete_recording(session: SessionDep, settings: SettingsDep, recording: str) -> None:
+    row = service.get(session, slug=recording)
+    service.delete(session, recording=row, media_dir=settings.media_dir)

@@ -1,38 +1,45 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Depends, Query
 
-from app import search as service
-from app.deps import CursorQuery, SessionDep
+from app.api.params import SlugQuery
+from app.deps import SessionDep
+from app.http.paging import Paging, paging
+from app.http.routing import router as make_router
 from app.models import SearchKind
 from app.schemas import Page, SearchHit
+from app.services import search as service
 
-router = APIRouter(tags=["search"])
-SlugQuery = Annotated[str | None, Query(max_length=80)]
+router = make_router(tags=["search"])
 
 
 @router.get("/search")
 def search(
     session: SessionDep,
-    q: Annotated[str, Query(description='words, "a phrase", or a prefix*; all must occur')],
+    paging: Annotated[Paging, Depends(paging(default=20, maximum=100))],
+    q: Annotated[
+        str,
+        Query(
+            description='words, "a phrase", or a prefix*; all must occur (the first 500 '
+            "characters are read)"
+        ),
+    ],
     event: SlugQuery = None,
     recording: SlugQuery = None,
     speaker: SlugQuery = None,
     kind: SearchKind | None = None,
-    cursor: CursorQuery = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[SearchHit]:
     """Segments, speakers, public annotations and quotes, and transcript cues, best first,
     each with a snippet (hits in <mark>) and a deep link to its moment. Any text is a
     valid query: what is not a word or a quoted phrase is ignored."""
-    items, nxt = service.search(
+    hits, after = service.search(
         session,
         q=q,
         event=event,
         recording=recording,
         speaker=speaker,
         kind=kind,
-        limit=limit,
-        cursor=cursor,
+        limit=paging.limit,
+        key=paging.key,
     )
-    return Page(items=items, next=nxt)
+    return paging.page(hits, after)

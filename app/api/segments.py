@@ -1,14 +1,15 @@
-from fastapi import APIRouter, Query, status
+from typing import Annotated
 
-from app.api.params import parse_seconds
+from fastapi import Query, status
+
+from app.api.params import Seconds
 from app.deps import SessionDep
-from app.errors import Invalid, NotFound
+from app.http.routing import router as make_router
 from app.schemas import Page, SegmentCreate, SegmentPublic, SegmentUpdate
 from app.services import recordings
 from app.services import segments as service
-from app.timecodes import format_time
 
-router = APIRouter(prefix="/recordings/{recording}/segments", tags=["segments"])
+router = make_router(prefix="/recordings/{recording}/segments", tags=["segments"])
 
 
 @router.get("")
@@ -21,19 +22,11 @@ def list_segments(session: SessionDep, recording: str) -> Page[SegmentPublic]:
 
 @router.get("/at")
 def segment_at(
-    session: SessionDep,
-    recording: str,
-    t: str = Query(..., max_length=40, description="any time-code form, e.g. 2h20m or 8400"),
+    session: SessionDep, recording: str, t: Annotated[Seconds, Query()]
 ) -> SegmentPublic:
     """The innermost segment playing at `t`; 404 in a break."""
     rec = recordings.get(session, slug=recording)
-    seconds = parse_seconds(t, "query.t")
-    if seconds is None:
-        raise Invalid("query.t is required: a time code such as 2h20m or 8400", field="query.t")
-    segment = service.at_time(session, recording=rec, t=seconds)
-    if segment is None:
-        raise NotFound(f"no segment at {format_time(seconds)} (a break)", field="query.t")
-    return service.to_public(session, rec, segment)
+    return service.to_public(session, rec, service.playing_at(session, recording=rec, t=t))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

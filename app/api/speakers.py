@@ -1,18 +1,17 @@
-from fastapi import APIRouter, status
+from fastapi import status
 
-from app.deps import DEFAULT_PAGE, CursorQuery, LimitQuery, SessionDep
+from app.deps import PagingDep, SessionDep
+from app.http.routing import router as make_router
 from app.schemas import Page, SpeakerCreate, SpeakerPublic, SpeakerUpdate
 from app.services import speakers as service
 
-router = APIRouter(prefix="/speakers", tags=["speakers"])
+router = make_router(prefix="/speakers", tags=["speakers"])
 
 
 @router.get("")
-def list_speakers(
-    session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_PAGE
-) -> Page[SpeakerPublic]:
-    rows, nxt = service.list_page(session, cursor=cursor, limit=limit)
-    return Page(items=[service.to_public(s) for s in rows], next=nxt)
+def list_speakers(session: SessionDep, paging: PagingDep) -> Page[SpeakerPublic]:
+    rows, after = service.list_page(session, key=paging.key, limit=paging.limit)
+    return paging.page([service.to_public(s) for s in rows], after)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

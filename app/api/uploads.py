@@ -1,16 +1,16 @@
 """POST /api/v1/recordings/upload: a recording from a streamed file upload or from a link."""
 
-from functools import partial
+from fastapi import Request, status
 
-import anyio.to_thread
-from fastapi import APIRouter, Request, status
-
-from app import uploads
-from app.deps import SessionDep, SettingsDep
-from app.schemas import ErrorBody, RecordingPublic
+from app.http.multipart import receive
+from app.http.routing import router as make_router
+from app.http.transaction import run_unit_of_work
+from app.schemas import RecordingPublic
 from app.services import recordings as service
+from app.services import uploads
+from app.sizes import STREAMED
 
-router = APIRouter(prefix="/recordings", tags=["recordings"])
+router = make_router(prefix="/recordings", tags=["recordings"])
 
 _FORM = {
     "type": "object",
@@ -37,17 +37,24 @@ _FORM = {
     "/upload",
     status_code=status.HTTP_201_CREATED,
     summary="Create a recording from an uploaded file or a link",
-    responses={code: {"model": ErrorBody} for code in (404, 409, 413, 415, 422)},
     openapi_extra={
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}
     },
+    max_body_size=STREAMED,
 )
-async def upload_recording(
-    request: Request, session: SessionDep, settings: SettingsDep
-) -> RecordingPublic:
-    upload = await uploads.receive(
+async def upload_recording(request: Request) -> RecordingPublic:
+    """The file is streamed to disk as it arrives (its size limit is
+    SESSIONNAV_MAX_UPLOAD_BYTES), then probed; the recording is made in one unit of work."""
+    settings = request.app.state.settings
+    upload = await receive(
         request, media_dir=settings.media_dir, max_bytes=settings.max_upload_bytes
     )
-    create = partial(uploads.create_from_upload, upload=upload, media_dir=settings.media_dir)
-    row = await anyio.to_thread.run_sync(create, session)
-    return await anyio.to_thread.run_sync(service.to_public, session, row)
+
+    def create(session) -> RecordingPublic:
+        row = uploads.create_from_upload(session, upload=upload, media_dir=settings.media_dir)
+        return service.to_public(session, row)
+
+    try:
+        return await run_unit_of_work(request, create)
+    finally:
+        upload.discard()

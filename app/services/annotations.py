@@ -8,6 +8,7 @@ from app.models import (
     Annotation,
     AnnotationKind,
     AnnotationTag,
+    Event,
     Placement,
     Recording,
     Segment,
@@ -15,19 +16,20 @@ from app.models import (
     Visibility,
     utcnow,
 )
-from app.pagination import decode_cursor, encode_cursor
-from app.schemas import AnnotationCreate, AnnotationPublic, AnnotationUpdate
+from app.pagination import DEFAULT_LIMIT, Key, keyset_page
+from app.schemas import MAX_ID, AnnotationCreate, AnnotationPublic, AnnotationUpdate
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
+from app.services.citations import citation
 from app.services.common import apply_changes
 from app.timecodes import format_time
 
 
 def get(session: Session, *, annotation_id: int) -> Annotation:
     """Private annotations stay invisible until accounts exist to say whose they are."""
-    annotation = session.get(Annotation, annotation_id)
+    annotation = session.get(Annotation, annotation_id) if 0 < annotation_id <= MAX_ID else None
     if annotation is None or annotation.visibility is Visibility.private:
-        raise NotFound(f"no annotation {annotation_id}", field="path.annotation")
+        raise NotFound(f"no annotation {annotation_id}", field="annotation")
     return annotation
 
 
@@ -40,71 +42,51 @@ def list_page(
     kind: AnnotationKind | None = None,
     speaker: str | None = None,
     tag: str | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> tuple[list[Annotation], str | None]:
+    key: Key | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> tuple[list[Annotation], Key | None]:
     """Annotations in time order, then the unplaced ones; a window keeps only those starting
-    in [start, end], a range scan on ix_annotation_recording_start."""
+    in [start, end], a range scan on ix_annotation_recording_start.
+
+    Two phases, so each walks an index in order: placed ones by (start, id), then unplaced
+    ones by id. The key says which: ["placed", start, id] or ["unplaced", id].
+    """
+    if start is not None and end is not None and end < start:
+        raise Invalid("'to' must not be before 'from'", field="to")
     stmt = select(Annotation).where(
         Annotation.recording_id == recording.id,
         Annotation.visibility == Visibility.public,
         col(Annotation.reply_to_id).is_(None),
     )
-    windowed = start is not None or end is not None
     if start is not None:
-        stmt = stmt.where(Annotation.start >= start)
+        stmt = stmt.where(col(Annotation.start) >= start)
     if end is not None:
-        stmt = stmt.where(Annotation.start <= end)
+        stmt = stmt.where(col(Annotation.start) <= end)
     if kind is not None:
         stmt = stmt.where(Annotation.kind == kind)
     if speaker is not None:
-        stmt = stmt.where(
-            Annotation.speaker_id
-            == speaker_service.get(session, slug=speaker, field="query.speaker").id
-        )
+        speaker_id = speaker_service.get(session, slug=speaker).id
+        stmt = stmt.where(Annotation.speaker_id == speaker_id)
     if tag is not None:
-        if "\x00" in tag:
-            raise Invalid("tag must not contain the NUL character", field="query.tag")
-        stmt = stmt.where(
-            col(Annotation.id).in_(
-                select(AnnotationTag.annotation_id).where(AnnotationTag.tag == tag.lower())
-            )
-        )
-    # Two phases so each walks an index in order: placed by (start, id), then unplaced by id.
-    phase, after = ("placed", None) if not cursor else _read_cursor(cursor)
+        tagged = select(AnnotationTag.annotation_id).where(AnnotationTag.tag == tag.lower())
+        stmt = stmt.where(col(Annotation.id).in_(tagged))
     rows: list[Annotation] = []
-    if phase == "placed":
+    if key is None or key[0] == "placed":
         placed = stmt.where(col(Annotation.start).is_not(None))
-        if after:
-            placed = placed.where(
-                (Annotation.start > after[0])
-                | ((Annotation.start == after[0]) & (Annotation.id > after[1]))
-            )
-        rows = list(
-            session.exec(placed.order_by(Annotation.start, Annotation.id).limit(limit + 1)).all()
-        )
-        if len(rows) > limit:
-            last = rows[limit - 1]
-            return rows[:limit], encode_cursor(["placed", last.start, last.id])
-        after = None
-    if windowed:
-        return rows, None
+        columns = [col(Annotation.start), col(Annotation.id)]
+        rows, after = keyset_page(session, placed, columns, key[1:] if key else None, limit)
+        if after is not None:
+            return rows, ["placed", *after]
+        if start is not None or end is not None:
+            return rows, None
+        key = None
     unplaced = stmt.where(col(Annotation.start).is_(None))
-    if after:
-        unplaced = unplaced.where(Annotation.id > after[1])
-    more = list(session.exec(unplaced.order_by(Annotation.id).limit(limit - len(rows) + 1)).all())
-    rows += more
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        return rows[:limit], encode_cursor(["unplaced", None, last.id])
-    return rows, None
-
-
-def _read_cursor(cursor: str) -> tuple[str, tuple]:
-    phase, start, last_id = decode_cursor(cursor, 3)
-    if phase not in ("placed", "unplaced") or not isinstance(last_id, int):
-        raise Invalid("the cursor is not one this API gave out", field="query.cursor")
-    return phase, (start, last_id)
+    if len(rows) == limit:  # the page is full: say whether unplaced ones follow
+        return rows, ["unplaced"] if session.exec(unplaced.limit(1)).first() else None
+    more, after = keyset_page(
+        session, unplaced, [col(Annotation.id)], key[1:] if key else None, limit - len(rows)
+    )
+    return rows + more, None if after is None else ["unplaced", *after]
 
 
 def _check(session: Session, recording: Recording, annotation: Annotation) -> None:
@@ -113,24 +95,24 @@ def _check(session: Session, recording: Recording, annotation: Annotation) -> No
     if (annotation.placement is Placement.unplaced) != (annotation.start is None):
         raise Invalid(
             "an annotation without start must be 'unplaced', and an unplaced one has no start",
-            field="body.placement",
+            field="placement",
         )
     if annotation.start is None:
         if annotation.end is not None:
-            raise Invalid("an unplaced annotation has no end", field="body.end")
+            raise Invalid("an unplaced annotation has no end", field="end")
         if annotation.segment_id is None:
-            raise Invalid("an unplaced annotation must name its segment", field="body.segment")
+            raise Invalid("an unplaced annotation must name its segment", field="segment")
     if None not in (annotation.start, annotation.end) and annotation.end <= annotation.start:
-        raise Invalid("end must be after start", field="body.end")
+        raise Invalid("end must be after start", field="end")
     latest = annotation.end if annotation.end is not None else annotation.start
     if latest is not None and recording.duration is not None and latest > recording.duration:
-        field = "body.end" if annotation.end is not None else "body.start"
+        field = "end" if annotation.end is not None else "start"
         raise Invalid(
             f"{format_time(latest)} is past the recording's end {format_time(recording.duration)}",
             field=field,
         )
     if annotation.kind is AnnotationKind.quote and annotation.speaker_id is None:
-        raise Invalid("a quote names its speaker", field="body.speaker")
+        raise Invalid("a quote names its speaker", field="speaker")
 
 
 def _resolve_refs(session: Session, recording: Recording, annotation: Annotation, data) -> None:
@@ -138,13 +120,13 @@ def _resolve_refs(session: Session, recording: Recording, annotation: Annotation
     sent = data.model_fields_set
     if "speaker" in sent:
         annotation.speaker_id = (
-            speaker_service.get(session, slug=data.speaker, field="body.speaker").id
+            speaker_service.get(session, slug=data.speaker, field="speaker").id
             if data.speaker
             else None
         )
     if data.segment is not None:
         annotation.segment_id = segment_service.get(
-            session, recording=recording, slug=data.segment, field="body.segment"
+            session, recording=recording, slug=data.segment, field="segment"
         ).id
     elif annotation.start is not None and ("start" in sent or annotation.segment_id is None):
         at = segment_service.at_time(session, recording=recording, t=annotation.start)
@@ -167,7 +149,7 @@ def create(session: Session, *, recording: Recording, data: AnnotationCreate) ->
     if data.reply_to is not None:
         parent = session.get(Annotation, data.reply_to)
         if parent is None or parent.recording_id != recording.id:
-            raise Invalid(f"no annotation {data.reply_to} on this recording", field="body.reply_to")
+            raise Invalid(f"no annotation {data.reply_to} on this recording", field="reply_to")
         annotation.reply_to_id = parent.id
     _resolve_refs(session, recording, annotation, data)
     _check(session, recording, annotation)
@@ -201,8 +183,11 @@ def delete_annotation(session: Session, *, annotation: Annotation) -> None:
     session.flush()
 
 
-def to_public_many(session: Session, annotations: list[Annotation]) -> list[AnnotationPublic]:
-    """Public shapes for a page, with tags, speakers and segments fetched once per page."""
+def to_public_many(
+    session: Session, annotations: list[Annotation], *, site: str
+) -> list[AnnotationPublic]:
+    """Public shapes for a page, with tags, speakers, segments and events fetched once per
+    page; `site` is the site's address, for the citation's absolute link."""
     ids = [a.id for a in annotations]
     tags: dict[int, list[str]] = defaultdict(list)
     for annotation_id, tag in session.exec(
@@ -214,29 +199,41 @@ def to_public_many(session: Session, annotations: list[Annotation]) -> list[Anno
     speakers = _by_id(session, Speaker, {a.speaker_id for a in annotations})
     segments = _by_id(session, Segment, {a.segment_id for a in annotations})
     recordings = _by_id(session, Recording, {a.recording_id for a in annotations})
-    return [
-        AnnotationPublic(
+    events = _by_id(session, Event, {r.event_id for r in recordings.values()})
+    shapes = []
+    for a in annotations:
+        recording, segment = recordings[a.recording_id], segments.get(a.segment_id)
+        public = AnnotationPublic(
             **a.model_dump(exclude={"recording_id", "segment_id", "speaker_id", "reply_to_id"}),
-            recording=recordings[a.recording_id].slug,
+            recording=recording.slug,
             start_tc=format_time(a.start) if a.start is not None else None,
             end_tc=format_time(a.end) if a.end is not None else None,
             speaker=speaker_service.to_public(speakers[a.speaker_id]) if a.speaker_id else None,
-            segment=segments[a.segment_id].slug if a.segment_id else None,
+            segment=segment.slug if segment else None,
+            segment_title=segment.title if segment else None,
             tags=tags[a.id],
             reply_to=a.reply_to_id,
             links={
                 "permalink": links.annotation_url(a.id),
-                "navigator": _navigator_link(a, recordings[a.recording_id], segments),
+                "navigator": _navigator_link(a, recording, segment),
             },
+            citation="",
         )
-        for a in annotations
-    ]
+        public.citation = citation(
+            public, event=events[recording.event_id], recording=recording, site=site
+        )
+        shapes.append(public)
+    return shapes
 
 
-def _navigator_link(annotation: Annotation, recording: Recording, segments: dict) -> str:
+def to_public(session: Session, annotation: Annotation, *, site: str) -> AnnotationPublic:
+    return to_public_many(session, [annotation], site=site)[0]
+
+
+def _navigator_link(annotation: Annotation, recording: Recording, segment: Segment | None) -> str:
     """Placed annotations open at their second; unplaced ones at their session."""
-    if annotation.start is None and annotation.segment_id:
-        return links.segment_url(recording.slug, segments[annotation.segment_id].slug)
+    if annotation.start is None and segment is not None:
+        return links.segment_url(recording.slug, segment.slug)
     return links.recording_url(recording.slug, annotation.start, annotation.end)
 
 

@@ -10,15 +10,8 @@ from app.errors import Invalid, NotFound
 M = TypeVar("M", bound=SQLModel)
 
 
-def _nameable(where: dict[str, Any]) -> bool:
-    """A NUL character can be in no stored name (PostgreSQL refuses it in any text)."""
-    return not any(isinstance(v, str) and "\x00" in v for v in where.values())
-
-
 def get_one(session: Session, model: type[M], what: str, field: str, **where: Any) -> M:
     """The row matching `where`, or NotFound naming what was asked for."""
-    if not _nameable(where):
-        raise NotFound(f"no {what} by that name (it contains a NUL character)", field=field)
     stmt = select(model)
     for column, value in where.items():
         stmt = stmt.where(getattr(model, column) == value)
@@ -30,8 +23,6 @@ def get_one(session: Session, model: type[M], what: str, field: str, **where: An
 
 
 def exists(session: Session, model: type[SQLModel], **where: Any) -> bool:
-    if not _nameable(where):
-        return False
     stmt = select(model)
     for column, value in where.items():
         stmt = stmt.where(getattr(model, column) == value)
@@ -44,6 +35,6 @@ def apply_changes(row: SQLModel, data: BaseModel, *, skip: set[str] = frozenset(
     for key, value in changes.items():
         column = type(row).__table__.columns.get(key)
         if value is None and column is not None and not column.nullable:
-            raise Invalid(f"{key} cannot be null", field=f"body.{key}")
+            raise Invalid(f"{key} cannot be null", field=key)
         setattr(row, key, value)
     return changes

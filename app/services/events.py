@@ -1,24 +1,50 @@
-from sqlmodel import Session, select
+from pathlib import Path
+
+from sqlmodel import Session, col, select
 
 from app.errors import Invalid
 from app.models import Event, Recording
-from app.pagination import keyset_page
+from app.pagination import Key, keyset_page
 from app.schemas import EventCreate, EventPublic, EventUpdate
+from app.services import media
 from app.services.common import apply_changes, exists, get_one
 from app.slugs import claim_slug
 
 
 def get(session: Session, *, slug: str) -> Event:
-    return get_one(session, Event, "event", "path.event", slug=slug)
+    return get_one(session, Event, "event", "event", slug=slug)
 
 
-def list_page(session: Session, *, cursor: str | None, limit: int):
-    return keyset_page(session, select(Event), [Event.id], cursor, limit)
+def get_by_id(session: Session, event_id: int) -> Event:
+    return get_one(session, Event, "event", "event", id=event_id)
+
+
+def overview(session: Session) -> list[tuple[Event, list[Recording]]]:
+    """Every event, newest first, with its recordings: the home page."""
+    events = session.exec(select(Event).order_by(col(Event.start_date).desc(), col(Event.id)))
+    recordings = session.exec(select(Recording).order_by(col(Recording.id))).all()
+    by_event: dict[int | None, list[Recording]] = {}
+    for recording in recordings:
+        by_event.setdefault(recording.event_id, []).append(recording)
+    return [(event, by_event.get(event.id, [])) for event in events]
+
+
+def any_event(session: Session) -> bool:
+    return session.exec(select(Event.id).limit(1)).first() is not None
+
+
+def by_title(session: Session) -> list[Event]:
+    """Every event by title, for choosing one in a form."""
+    return sorted(session.exec(select(Event)), key=lambda e: e.title.casefold())
+
+
+def list_page(session: Session, *, key: Key | None, limit: int) -> tuple[list[Event], Key | None]:
+    return keyset_page(session, select(Event), [col(Event.id)], key, limit)
 
 
 def _check(event: Event) -> None:
     if event.start_date and event.end_date and event.end_date < event.start_date:
-        raise Invalid("end_date must not be before start_date", field="body.end_date")
+        raise Invalid("end_date must not be before start_date", field="end_date")
 
 
 def _claim(session: Session, wanted: str | None, title: str) -> str:
@@ -43,7 +69,10 @@ def update(session: Session, *, event: Event, data: EventUpdate) -> Event:
     return event
 
 
-def delete(session: Session, *, event: Event) -> None:
+def delete(session: Session, *, event: Event, media_dir: Path) -> None:
+    """The event and its recordings; their media files go once the delete has committed."""
+    for recording in session.exec(select(Recording).where(Recording.event_id == event.id)):
+        media.remove_after_commit(session, media_dir, recording)
     session.delete(event)
     session.flush()
 

@@ -1,14 +1,13 @@
 from pathlib import Path
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app import links, video
 from app.errors import Invalid
-from app.media import resolve_media_path
 from app.models import Annotation, Event, MediaKind, Recording, Segment
-from app.pagination import keyset_page
+from app.pagination import Key, keyset_page
 from app.schemas import RecordingCreate, RecordingPublic, RecordingUpdate
-from app.services import events
+from app.services import events, media
 from app.services.common import apply_changes, exists, get_one
 from app.slugs import claim_slug
 from app.timecodes import format_time
@@ -21,14 +20,20 @@ _SOURCE_FIELD = {
 
 
 def get(session: Session, *, slug: str) -> Recording:
-    return get_one(session, Recording, "recording", "path.recording", slug=slug)
+    return get_one(session, Recording, "recording", "recording", slug=slug)
 
 
-def list_page(session: Session, *, cursor: str | None, limit: int, event: str | None = None):
+def get_by_id(session: Session, recording_id: int) -> Recording:
+    return get_one(session, Recording, "recording", "recording", id=recording_id)
+
+
+def list_page(
+    session: Session, *, key: Key | None, limit: int, event: str | None = None
+) -> tuple[list[Recording], Key | None]:
     stmt = select(Recording)
     if event is not None:
         stmt = stmt.where(Recording.event_id == events.get(session, slug=event).id)
-    return keyset_page(session, stmt, [Recording.id], cursor, limit)
+    return keyset_page(session, stmt, [col(Recording.id)], key, limit)
 
 
 def create(session: Session, *, data: RecordingCreate, media_dir: Path) -> Recording:
@@ -41,7 +46,7 @@ def create(session: Session, *, data: RecordingCreate, media_dir: Path) -> Recor
             verb = "needs" if kind is data.media_kind else "takes no"
             raise Invalid(
                 f"a recording of media_kind {data.media_kind.value!r} {verb} {field}",
-                field=f"body.{field if given else wanted}",
+                field=field if given else wanted,
             )
     recording = Recording(
         **data.model_dump(exclude={"event", "slug"}),
@@ -49,11 +54,11 @@ def create(session: Session, *, data: RecordingCreate, media_dir: Path) -> Recor
         slug=claim_slug(data.slug, data.title, lambda s: exists(session, Recording, slug=s)),
     )
     if data.media_kind is MediaKind.file:
-        path = resolve_media_path(media_dir, data.media_path)
+        path = media.resolve_media_path(media_dir, data.media_path)
         try:
             info = video.probe(path)
         except video.InvalidMedia as exc:
-            raise Invalid(str(exc), field="body.media_path") from None
+            raise Invalid(str(exc), field="media_path") from None
         recording.duration = recording.duration or info.duration
     session.add(recording)
     session.flush()
@@ -89,11 +94,13 @@ def _check_duration_holds(session: Session, recording: Recording) -> None:
         raise Invalid(
             f"duration {format_time(recording.duration)} would cut off content that runs "
             f"to {format_time(latest)}",
-            field="body.duration",
+            field="duration",
         )
 
 
-def delete(session: Session, *, recording: Recording) -> None:
+def delete(session: Session, *, recording: Recording, media_dir: Path) -> None:
+    """The recording and what hangs off it; its media file goes once the delete has committed."""
+    media.remove_after_commit(session, media_dir, recording)
     session.delete(recording)
     session.flush()
 

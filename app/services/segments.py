@@ -1,7 +1,7 @@
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from app import links
-from app.errors import Invalid
+from app.errors import Invalid, NotFound
 from app.models import Recording, Segment, SegmentSpeaker, Speaker
 from app.schemas import SegmentCreate, SegmentPublic, SegmentSpeakerOut, SegmentUpdate
 from app.services import speakers as speaker_service
@@ -10,8 +10,22 @@ from app.slugs import claim_slug
 from app.timecodes import format_time
 
 
-def get(session: Session, *, recording: Recording, slug: str, field="path.segment") -> Segment:
+def get(session: Session, *, recording: Recording, slug: str, field="segment") -> Segment:
     return get_one(session, Segment, "segment", field, recording_id=recording.id, slug=slug)
+
+
+def get_by_id(session: Session, segment_id: int) -> Segment:
+    return get_one(session, Segment, "segment", "segment", id=segment_id)
+
+
+def extent(session: Session, *, recording: Recording) -> float:
+    """Where the last segment ends: a recording's length when its duration is unknown."""
+    return (
+        session.exec(
+            select(func.max(Segment.end)).where(Segment.recording_id == recording.id)
+        ).one()
+        or 1.0
+    )
 
 
 def list_all(session: Session, *, recording: Recording) -> list[Segment]:
@@ -26,23 +40,33 @@ def list_all(session: Session, *, recording: Recording) -> list[Segment]:
 
 
 def at_time(session: Session, *, recording: Recording, t: float) -> Segment | None:
-    """The innermost segment playing at `t`: a backward walk of (recording_id, start)."""
+    """The innermost segment playing at `t`: a backward walk of (recording_id, start). The
+    latest-starting segment around `t` is the innermost (talks lie inside their session);
+    when a talk starts with its session, the talk wins."""
     return session.exec(
         select(Segment)
         .where(Segment.recording_id == recording.id, Segment.start <= t, Segment.end > t)
-        .order_by(col(Segment.start).desc())
+        .order_by(col(Segment.start).desc(), col(Segment.parent_id).is_(None))
         .limit(1)
     ).first()
 
 
+def playing_at(session: Session, *, recording: Recording, t: float) -> Segment:
+    """The innermost segment playing at `t`, or NotFound in a break."""
+    segment = at_time(session, recording=recording, t=t)
+    if segment is None:
+        raise NotFound(f"no segment at {format_time(t)} (a break)", field="t")
+    return segment
+
+
 def _check(session: Session, recording: Recording, segment: Segment) -> None:
     if segment.start >= segment.end:
-        raise Invalid("end must be after start", field="body.end")
+        raise Invalid("end must be after start", field="end")
     if recording.duration is not None and segment.end > recording.duration:
         raise Invalid(
             f"end {format_time(segment.end)} is past the recording's end "
             f"{format_time(recording.duration)}",
-            field="body.end",
+            field="end",
         )
     overlap = session.exec(
         select(Segment).where(
@@ -59,7 +83,7 @@ def _check(session: Session, recording: Recording, segment: Segment) -> None:
         raise Invalid(
             f"it would overlap {overlap.title!r} "
             f"({format_time(overlap.start)} to {format_time(overlap.end)})",
-            field="body.start",
+            field="start",
         )
     if segment.parent_id is None:
         children = (
@@ -70,19 +94,19 @@ def _check(session: Session, recording: Recording, segment: Segment) -> None:
         for child in children:
             if child.start < segment.start or child.end > segment.end:
                 raise Invalid(
-                    f"the segment {child.slug!r} inside it would fall outside", field="body.start"
+                    f"the segment {child.slug!r} inside it would fall outside", field="start"
                 )
         return
     parent = session.get(Segment, segment.parent_id)
     if parent.id == segment.id or parent.parent_id is not None:
-        raise Invalid("segments nest one level only", field="body.parent")
+        raise Invalid("segments nest one level only", field="parent")
     if segment.id is not None and exists(session, Segment, parent_id=segment.id):
-        raise Invalid("a segment holding others cannot itself be nested", field="body.parent")
+        raise Invalid("a segment holding others cannot itself be nested", field="parent")
     if segment.start < parent.start or segment.end > parent.end:
         raise Invalid(
             f"a segment inside {parent.slug!r} must lie within "
             f"{format_time(parent.start)} to {format_time(parent.end)}",
-            field="body.start",
+            field="start",
         )
 
 
@@ -91,16 +115,16 @@ def _set_speakers(session: Session, segment: Segment, entries) -> None:
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if entry.speaker in seen:
-            raise Invalid(f"speaker {entry.speaker!r} listed twice", field=f"body.speakers.{i}")
+            raise Invalid(f"speaker {entry.speaker!r} listed twice", field=f"speakers.{i}")
         seen.add(entry.speaker)
-        speaker = speaker_service.get(session, slug=entry.speaker, field=f"body.speakers.{i}")
+        speaker = speaker_service.get(session, slug=entry.speaker, field=f"speakers.{i}")
         session.add(SegmentSpeaker(segment_id=segment.id, speaker_id=speaker.id, role=entry.role))
 
 
 def _parent_id(session: Session, recording: Recording, slug: str | None) -> int | None:
     if slug is None:
         return None
-    return get(session, recording=recording, slug=slug, field="body.parent").id
+    return get(session, recording=recording, slug=slug, field="parent").id
 
 
 def create(session: Session, *, recording: Recording, data: SegmentCreate) -> Segment:

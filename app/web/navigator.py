@@ -1,30 +1,25 @@
-"""What the navigator page shows, computed by plain functions: the timeline's blocks (breaks
-and unmarked gaps included), chapters, filtered annotations with citations, and the data the
-page's script starts from. A fixed number of queries per page, whatever the data."""
+"""What the navigator page shows, computed by plain functions over what the services read: the
+timeline's blocks (breaks and unmarked gaps included), chapters, the filtered annotations, the
+transcript window, and the data the page's script starts from. A fixed number of queries per
+page, whatever the data."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
-
 from app import links
-from app.models import (
-    AnnotationKind,
-    Event,
-    MediaKind,
-    Recording,
-    Segment,
-    SegmentKind,
-    Speaker,
-)
-from app.schemas import AnnotationPublic
+from app.db import Session
+from app.models import AnnotationKind, MediaKind, Recording, Segment, SegmentKind, Speaker
 from app.services import annotations as annotation_service
+from app.services import events as event_service
 from app.services import segments as segment_service
+from app.services import speakers as speaker_service
+from app.services import transcripts
+from app.services.transcripts import Window
 from app.web.moments import Moment
-from app.web.transcript import Window
-from app.web.transcript import window as transcript_window
 
 PAGE_SIZE = 200  # annotations per navigator page; more are a "next" link away
+CUES_BEFORE = 8  # transcript lines shown before the moment: the context a reader expects
+CUES_AFTER = 32  # and after it: a few minutes of talk, under 10 KB of HTML
 
 
 @dataclass(frozen=True)
@@ -42,10 +37,14 @@ class Block:
 
 @dataclass
 class Filters:
+    """The annotation list's filters as the page's query names them; empty means "all"."""
+
     kind: str | None = None
     speaker: str | None = None
     tag: str | None = None
-    cursor: str | None = None
+
+    def __post_init__(self) -> None:
+        self.kind, self.speaker, self.tag = (v or None for v in (self.kind, self.speaker, self.tag))
 
     def query(self, **overrides: str | None) -> dict[str, str]:
         """Query parameters that keep the other filters (for the filter links)."""
@@ -79,7 +78,8 @@ def timeline_blocks(recording: Recording, segments: list[Segment], span: float) 
         if segment.start > cursor:
             add("gap", "No session", cursor, segment.start, _at(recording, cursor))
         kind = "break" if segment.kind is SegmentKind.break_ else "session"
-        add(kind, segment.title, segment.start, segment.end, _segment_link(recording, segment))
+        url = links.segment_url(recording.slug, segment.slug)
+        add(kind, segment.title, segment.start, segment.end, url)
         cursor = max(cursor, segment.end)
     if span > cursor:
         add("gap", "No session", cursor, span, _at(recording, cursor))
@@ -90,93 +90,21 @@ def _at(recording: Recording, seconds: float) -> str:
     return links.recording_url(recording.slug, seconds)
 
 
-def _segment_link(recording: Recording, segment: Segment) -> str:
-    return links.segment_url(recording.slug, segment.slug)
-
-
-def segment_at(segments: list[Segment], seconds: float) -> Segment | None:
-    """The innermost segment playing at `seconds` (children come after their parent)."""
-    found = None
-    for segment in segments:
-        if segment.start <= seconds < segment.end and (found is None or segment.parent_id):
-            found = segment
-    return found
-
-
-def citation(
-    a: AnnotationPublic, *, event: Event, recording: Recording, segment_title: str | None, url: str
-) -> str:
-    """A reference ready to paste into an article or a paper: who, what, where, when, link."""
-    if a.speaker:
-        about = ", ".join(x for x in (a.speaker.role, a.speaker.organisation) if x)
-        who = a.speaker.name + (f" ({about})" if about else "")
-    else:
-        who = f"{a.kind.value.capitalize()} by {a.author or 'an anonymous viewer'}"
-    said = f": “{a.text}”" if a.text else "."
-    held = ", ".join(
-        x
-        for x in (
-            event.place,
-            f"{event.start_date.day} {event.start_date:%B %Y}" if event.start_date else "",
-        )
-        if x
-    )
-    if a.start_tc:
-        when = f"at {a.start_tc}" + (f"–{a.end_tc}" if a.end_tc else "")
-    else:
-        when = "time not yet placed"
-    where = f"{segment_title}, " if segment_title else ""
-    return (
-        f"{who}{said} In: {event.title}{f' ({held})' if held else ''}, "
-        f"recording “{recording.title}”, {where}{when}. {url}"
-    )
-
-
-def annotation_items(
-    session: Session,
-    rows: list,
-    *,
-    event: Event,
-    recording: Recording,
-    segments: list[Segment],
-    base_url: str,
-) -> list[dict[str, Any]]:
-    """List entries for the template: the public shape, its citation and its session."""
-    titles = {s.slug: s.title for s in segments}
-    items = []
-    for a in annotation_service.to_public_many(session, rows):
-        permalink = base_url + a.links["permalink"]
-        items.append(
-            {
-                "a": a,
-                "permalink": permalink,
-                "segment_title": titles.get(a.segment),
-                "citation": citation(
-                    a,
-                    event=event,
-                    recording=recording,
-                    segment_title=titles.get(a.segment),
-                    url=permalink,
-                ),
-            }
-        )
-    return items
-
-
 def context(
     session: Session,
     *,
     recording: Recording,
     moment: Moment,
     filters: Filters,
-    base_url: str,
+    key: list | None,
+    site: str,
     youtube_api_url: str,
     focus: Segment | None = None,
     highlight: int | None = None,
     form: AnnotateForm | None = None,
 ) -> dict[str, Any]:
     """Everything the navigator template and its script need."""
-    event = session.get(Event, recording.event_id)
+    event = event_service.get_by_id(session, recording.event_id)
     segments = segment_service.list_all(session, recording=recording)
     speakers = segment_service.speakers_by_segment(session, recording=recording)
     quoted = annotation_service.speakers_in(session, recording=recording)
@@ -184,24 +112,24 @@ def context(
     notices = [moment.notice] if moment.notice else []
     speaker_choices = _speaker_choices(speakers, quoted)
     notices += _drop_unknown_filters(filters, {s.slug for s in speaker_choices}, set(tags))
-    rows, next_cursor = annotation_service.list_page(
+    rows, next_key = annotation_service.list_page(
         session,
         recording=recording,
         kind=AnnotationKind(filters.kind) if filters.kind else None,
         speaker=filters.speaker,
         tag=filters.tag,
-        cursor=filters.cursor,
+        key=key,
         limit=PAGE_SIZE,
     )
     if highlight is not None and all(r.id != highlight for r in rows):
         rows.insert(0, annotation_service.get(session, annotation_id=highlight))
-    items = annotation_items(
-        session, rows, event=event, recording=recording, segments=segments, base_url=base_url
-    )
-    ends = [s.end for s in segments] + [i["a"].end or i["a"].start or 0 for i in items]
+    items = annotation_service.to_public_many(session, rows, site=site)
+    ends = [s.end for s in segments] + [a.end or a.start or 0 for a in items]
     span = recording.duration or max([*ends, moment.end or moment.start, 1.0])
-    current = focus or segment_at(segments, moment.start)
-    transcript = transcript_window(session, recording=recording, at=moment.start)
+    current = focus or segment_service.at_time(session, recording=recording, t=moment.start)
+    transcript = transcripts.window(
+        session, recording=recording, at=moment.start, before=CUES_BEFORE, after=CUES_AFTER
+    )
     return {
         "event": event,
         "recording": recording,
@@ -215,7 +143,7 @@ def context(
         "next_session": _after_break(segments, current, moment.start),
         "speakers_by_segment": speakers,
         "items": items,
-        "next_cursor": next_cursor,
+        "next_key": next_key,
         "filters": filters,
         "kinds": [k.value for k in AnnotationKind],
         "speaker_choices": speaker_choices,
@@ -227,7 +155,7 @@ def context(
         "has_transcript": bool(transcript.cues),
         "media_src": links.media_src(recording),
         "page_data": _page_data(
-            recording, segments, moment, span, highlight, base_url, youtube_api_url, transcript
+            recording, segments, moment, span, highlight, site, youtube_api_url, transcript
         ),
     }
 
@@ -266,7 +194,7 @@ def _page_data(
     moment: Moment,
     span: float,
     highlight: int | None,
-    base_url: str,
+    site: str,
     youtube_api_url: str,
     transcript: Window,
 ) -> dict[str, Any]:
@@ -281,7 +209,7 @@ def _page_data(
         "start": moment.start,
         "end": moment.end,
         "highlight": highlight,
-        "shareBase": base_url + links.recording_url(recording.slug),
+        "shareBase": site + links.recording_url(recording.slug),
         "api": f"/api/v1/recordings/{recording.slug}",
         "transcript": {"language": transcript.language} if transcript.cues else None,
         "segments": [
@@ -305,5 +233,4 @@ def speaker_options(
     if speakers is None:
         speakers = segment_service.speakers_by_segment(session, recording=recording)
     mine = {s.id for entries in speakers.values() for s, _ in entries}
-    everyone = session.exec(select(Speaker).order_by(Speaker.name).limit(1000)).all()
-    return sorted(everyone, key=lambda s: (s.id not in mine, s.name))
+    return sorted(speaker_service.everyone(session), key=lambda s: (s.id not in mine, s.name))

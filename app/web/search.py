@@ -6,23 +6,26 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, col, select
 
-from app import search as service
+from app.db import Session
 from app.deps import SessionDep
-from app.errors import Invalid, NotFound
-from app.models import Event, Recording, SearchKind, Speaker
+from app.errors import NotFound
+from app.http.paging import Paging, paging
+from app.http.routing import router as make_router
+from app.http.templating import render
+from app.models import SearchKind
+from app.pagination import Key
 from app.schemas import SearchHit
-from app.web.templating import render
+from app.services import search as service
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = make_router(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE_SIZE = 20
-MAX_CHOICES = 500  # speakers offered in the filter; a bigger site would type a name instead
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,40}")
 _KINDS = {k.value for k in SearchKind}
 Raw = Annotated[str, Query()]  # no length limits: a long value is a notice, not a 422 page
+PageOfHits = Annotated[Paging, Depends(paging(PAGE_SIZE, PAGE_SIZE, lenient=True))]
 
 
 @dataclass
@@ -32,11 +35,10 @@ class SearchForm:
     recording: str = ""
     speaker: str = ""
     kind: str = ""
-    cursor: str = ""
 
-    def query(self, **overrides: str) -> dict[str, str]:
+    def query(self, **extra: str) -> dict[str, str]:
         """The form as query parameters (for pagination links), empty ones left out."""
-        return {k: v for k, v in (asdict(self) | overrides).items() if v}
+        return {k: v for k, v in (asdict(self) | extra).items() if v}
 
 
 def _checked(form: SearchForm) -> list[str]:
@@ -53,12 +55,14 @@ def _checked(form: SearchForm) -> list[str]:
     return notices
 
 
-def results(session: Session, form: SearchForm) -> tuple[list[SearchHit], str | None, list[str]]:
-    """The page of hits, the next cursor, and notices about filters that were dropped."""
+def results(
+    session: Session, form: SearchForm, key: Key | None
+) -> tuple[list[SearchHit], Key | None, list[str]]:
+    """The page of hits, the next page's key, and notices about filters that were dropped."""
     notices = _checked(form)
     while True:
         try:
-            hits, next_cursor = service.search(
+            hits, next_key = service.search(
                 session,
                 q=form.q,
                 event=form.event or None,
@@ -66,52 +70,42 @@ def results(session: Session, form: SearchForm) -> tuple[list[SearchHit], str | 
                 speaker=form.speaker or None,
                 kind=SearchKind(form.kind) if form.kind else None,
                 limit=PAGE_SIZE,
-                cursor=form.cursor or None,
+                key=key,
             )
         except NotFound as exc:  # a filter naming nothing stored: search without it
-            name = (exc.field or "").removeprefix("query.")
+            name = exc.field or ""
             if name not in ("event", "recording", "speaker"):
                 raise
             notices.append(f"There is no {name} “{getattr(form, name)}”; searching all of them.")
             setattr(form, name, "")
-        except Invalid:  # a cursor this site did not give out
-            notices.append("That page of results is gone; here is the first one.")
-            form.cursor = ""
         else:
-            return hits, next_cursor, notices
+            return hits, next_key, notices
 
 
 @router.get("/search")
 def search_page(
     request: Request,
     session: SessionDep,
+    paged: PageOfHits,
     q: Raw = "",
     event: Raw = "",
     recording: Raw = "",
     speaker: Raw = "",
     kind: Raw = "",
-    cursor: Raw = "",
 ) -> HTMLResponse:
-    form = SearchForm(q[: service.MAX_QUERY_CHARS], event, recording, speaker, kind, cursor[:200])
-    hits, next_cursor, notices = results(session, form) if form.q.strip() else ([], None, [])
-    titles = dict(
-        session.exec(
-            select(Recording.slug, Recording.title).where(
-                col(Recording.slug).in_({h.recording for h in hits if h.recording})
-            )
-        ).all()
+    form = SearchForm(q[: service.MAX_QUERY_CHARS], event, recording, speaker, kind)
+    hits, next_key, notices = (
+        results(session, form, paged.key) if form.q.strip() else ([], None, [])
     )
     ctx = {
         "form": form,
         "search_q": form.q,
         "hits": hits,
-        "titles": titles,
-        "next_cursor": next_cursor,
-        "notices": notices,
+        "later_page": paged.key is not None,
+        "next_cursor": paged.cursor(next_key),
+        "notices": notices + ([paged.notice] if paged.notice else []),
         "searchable": bool(service.parse_query(form.q)),
         "kinds": sorted(_KINDS),
-        "events": session.exec(select(Event).order_by(Event.title)).all(),
-        "recordings": session.exec(select(Recording).order_by(Recording.title)).all(),
-        "speakers": session.exec(select(Speaker).order_by(Speaker.name).limit(MAX_CHOICES)).all(),
+        **service.filter_choices(session),
     }
     return render(request, "search.html", ctx)

@@ -3,21 +3,26 @@ shown at it as preview picture, and oEmbed answers for the site's own pages (PRO
 
 import html
 import re
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from fastapi import APIRouter, Query, Request
+import anyio.to_thread
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlmodel import Session
 
 from app import links, video
-from app.deps import SessionDep, SettingsDep
+from app.db import Session
+from app.deps import SessionDep
 from app.errors import DomainError, Invalid, NotFound
-from app.media import resolve_media_path
-from app.models import MediaKind, Recording, Segment, Speaker
+from app.http.routing import router as make_router
+from app.http.templating import absolute, site_url
+from app.http.transaction import run_unit_of_work
+from app.models import MediaKind, Recording, Speaker
 from app.services import annotations as annotation_service
 from app.services import recordings as recording_service
 from app.services import segments as segment_service
+from app.services.media import resolve_media_path
 from app.timecodes import (
     TimecodeError,
     TimeRange,
@@ -26,9 +31,8 @@ from app.timecodes import (
     parse_range,
 )
 from app.web.moments import resolve
-from app.web.templating import absolute
 
-router = APIRouter(include_in_schema=False)
+router = make_router(include_in_schema=False)
 PROVIDER = "Session Navigator"
 _PAGE = re.compile(r"^/(?:embed/)?r/(?P<rec>[^/]+)(?:/s/(?P<seg>[^/]+))?$|^/a/(?P<id>\d{1,10})$")
 
@@ -61,13 +65,12 @@ def canonical_path(ctx: dict[str, Any]) -> str:
 def meta_for_moment(request: Request, ctx: dict[str, Any]) -> dict[str, str | None]:
     rec, event, moment, current = ctx["recording"], ctx["event"], ctx["moment"], ctx["current"]
     url = absolute(request, canonical_path(ctx))
-    item = next((i for i in ctx["items"] if i["a"].id == ctx.get("highlight")), None)
-    if item is not None:
-        a = item["a"]
+    a = next((a for a in ctx["items"] if a.id == ctx.get("highlight")), None)
+    if a is not None:
         who = a.speaker.name if a.speaker else a.kind.value.capitalize()
-        when = f"at {a.start_tc}" if a.start_tc else f"in {item['segment_title'] or rec.title}"
+        when = f"at {a.start_tc}" if a.start_tc else f"in {a.segment_title or rec.title}"
         title = f"{who} {when} — {rec.title}"
-        context = (a.speaker.name if a.speaker else "", item["segment_title"], event.title)
+        context = (a.speaker.name if a.speaker else "", a.segment_title, event.title)
         description = (f"“{a.text}” — " if a.text else "") + ", ".join(x for x in context if x)
     elif current is not None:
         title = f"{current.title} at {moment.label} — {rec.title}"
@@ -102,27 +105,26 @@ def meta_for_speaker(request: Request, speaker: Speaker, sessions: list) -> dict
 
 
 @router.get("/r/{recording}/frame.jpg")
-def frame(
-    session: SessionDep,
-    settings: SettingsDep,
-    recording: str,
-    t: Annotated[str, Query(max_length=40)] = "0",
+async def frame(
+    request: Request, recording: str, t: Annotated[str, Query(max_length=40)] = "0"
 ) -> Response:
-    """The frame on screen at `t` (a viewer paused there sees it), cached a day."""
-    rec = recording_service.get(session, slug=recording)
+    """The frame on screen at `t` (a viewer paused there sees it), cached a day. The video
+    is decoded after the recording is read, so no database slot waits on the decoder."""
     try:
         seconds = parse_range(t).start
     except TimecodeError as exc:
-        raise Invalid(str(exc), field="query.t") from None
+        raise Invalid(str(exc), field="t") from None
+    rec = await run_unit_of_work(request, lambda s: recording_service.get(s, slug=recording))
     if rec.duration is not None:
         seconds = min(seconds, rec.duration)
     if rec.media_kind is MediaKind.youtube:
         return RedirectResponse(f"https://i.ytimg.com/vi/{rec.youtube_id}/hqdefault.jpg")
-    if rec.media_kind is not MediaKind.file:
+    if rec.media_kind is not MediaKind.file or rec.media_path is None:
         raise NotFound("this recording's media is not stored here, so it has no frames")
     try:
-        path = resolve_media_path(settings.media_dir, rec.media_path)
-        data = video.frame_jpeg(path, seconds, shown=True)
+        path = resolve_media_path(request.app.state.settings.media_dir, rec.media_path)
+        decode = partial(video.frame_jpeg, path, seconds, shown=True)
+        data = await anyio.to_thread.run_sync(decode)
     except (Invalid, video.InvalidMedia, FileNotFoundError):
         raise NotFound("this recording's video file cannot be read") from None
     return Response(
@@ -134,14 +136,14 @@ def _page_moment(session: Session, path: str, query: str, fragment: str):
     """The recording, title and moment one of our page URLs names (same rules as the page)."""
     match = _PAGE.match(path)
     if match is None:
-        raise NotFound("that URL is not a page of this site with a player", field="query.url")
+        raise NotFound("that URL is not a page of this site with a player", field="url")
     raw = dict(parse_qsl(query)).get("t")
     if (in_fragment := parse_fragment(fragment)) is not None:
         raw = format_range(in_fragment)
     if match["id"]:
         a = annotation_service.get(session, annotation_id=int(match["id"]))
-        rec = session.get(Recording, a.recording_id)
-        seg = session.get(Segment, a.segment_id) if a.segment_id else None
+        rec = recording_service.get_by_id(session, a.recording_id)
+        seg = segment_service.get_by_id(session, a.segment_id) if a.segment_id else None
         default = TimeRange(a.start if a.start is not None else seg.start if seg else 0, a.end)
         return rec, a.text[:120] or rec.title, resolve(raw, duration=rec.duration, default=default)
     rec = recording_service.get(session, slug=match["rec"])
@@ -155,7 +157,6 @@ def _page_moment(session: Session, path: str, query: str, fragment: str):
 def oembed(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
     url: Annotated[str, Query(max_length=2000)],
     format: Annotated[str, Query(max_length=10)] = "json",
     maxwidth: Annotated[int | None, Query(ge=50, le=4000)] = None,
@@ -164,10 +165,11 @@ def oembed(
     """oEmbed 1.0 for navigator, segment, annotation and embed URLs: an iframe that keeps
     the link's start and end."""
     if format != "json":
-        raise NotImplementedFormat("only format=json is offered", field="query.format")
-    ours, asked = urlsplit(settings.base_url), urlsplit(url)
+        raise NotImplementedFormat("only format=json is offered", field="format")
+    site = site_url(request)
+    ours, asked = urlsplit(site), urlsplit(url)
     if (asked.scheme, asked.netloc) != (ours.scheme, ours.netloc):
-        raise NotFound("that URL is not on this site", field="query.url")
+        raise NotFound("that URL is not on this site", field="url")
     rec, title, moment = _page_moment(
         session, asked.path[len(ours.path.rstrip("/")) :], asked.query, asked.fragment
     )
@@ -186,7 +188,7 @@ def oembed(
         "version": "1.0",
         "type": "video",
         "provider_name": PROVIDER,
-        "provider_url": settings.base_url,
+        "provider_url": site,
         "title": full_title,
         "html": frame_html,
         "width": width,

@@ -1,28 +1,30 @@
 """The upload page: GET /upload shows a file form and a link form, POST /upload takes either.
 
 Without JavaScript a success redirects (303) to the new recording's navigator and a refusal
-re-renders the page with the message. static/upload.js posts the same form with
+shows the page again with the message. static/js/progress.js posts the same form with
 `Accept: application/json` to show upload progress, and gets JSON back instead.
 """
 
 from dataclasses import dataclass, field
-from functools import partial
 
-import anyio.to_thread
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlmodel import Session
 
-from app import links, uploads
-from app.deps import SessionDep, SettingsDep
+from app import links
+from app.db import Session
+from app.deps import SessionDep
 from app.errors import DomainError
-from app.pagination import MAX_LIMIT
-from app.services import events
+from app.http.errors import FormRefused, wants_html
+from app.http.multipart import receive
+from app.http.routing import router as make_router
+from app.http.templating import render
+from app.http.transaction import run_unit_of_work
+from app.services import events, uploads
 from app.services import recordings as service
-from app.web import csrf
-from app.web.templating import render
+from app.services.uploads import Upload
+from app.sizes import STREAMED, human_size
 
-router = APIRouter(include_in_schema=False)
+router = make_router(include_in_schema=False)
 
 
 @dataclass
@@ -36,13 +38,12 @@ class UploadForm:
 
 
 def _page(request: Request, session: Session, form: UploadForm, status_code: int = 200):
-    rows, _ = events.list_page(session, cursor=None, limit=MAX_LIMIT)
     settings = request.app.state.settings
     context = {
-        "events": sorted(rows, key=lambda e: e.title.casefold()),
+        "events": events.by_title(session),
         "form": form,
         "max_bytes": settings.max_upload_bytes,
-        "max_size": uploads.human_size(settings.max_upload_bytes),
+        "max_size": human_size(settings.max_upload_bytes),
     }
     return render(request, "upload.html", context, status_code=status_code)
 
@@ -52,28 +53,29 @@ def upload_page(request: Request, session: SessionDep) -> HTMLResponse:
     return _page(request, session, UploadForm())
 
 
-@router.post("/upload", name="upload", response_class=HTMLResponse)
-async def upload(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    wants_json = "application/json" in request.headers.get("accept", "")
-    upload = uploads.Upload()
+@router.post("/upload", name="upload", response_class=HTMLResponse, max_body_size=STREAMED)
+async def upload(request: Request) -> Response:
+    settings = request.app.state.settings
+    received = Upload()
     try:
-        upload = await uploads.receive(
+        received = await receive(
             request, media_dir=settings.media_dir, max_bytes=settings.max_upload_bytes
         )
-        csrf.check(request, upload.fields.pop(csrf.FIELD, None))
-        create = partial(uploads.create_from_upload, upload=upload, media_dir=settings.media_dir)
-        row = await anyio.to_thread.run_sync(create, session)
+        row = await run_unit_of_work(
+            request,
+            lambda session: uploads.create_from_upload(
+                session, upload=received, media_dir=settings.media_dir
+            ),
+        )
     except DomainError as exc:
-        upload.discard()
-        session.rollback()
-        if wants_json:
-            body = {"detail": exc.message, "field": exc.field}
-            return JSONResponse(body, status_code=exc.status_code)
-        kind = "link" if uploads.LINK_FIELD in upload.fields else "file"
-        name = (exc.field or "").removeprefix("body.")
-        form = UploadForm(kind, upload.fields, exc.message, name)
-        return await anyio.to_thread.run_sync(_page, request, session, form, exc.status_code)
-    if wants_json:
-        public = await anyio.to_thread.run_sync(service.to_public, session, row)
+        received.discard()
+        if not wants_html(request):
+            raise
+        kind = "link" if uploads.LINK_FIELD in received.fields else "file"
+        name = (exc.field or "").split(".")[-1]
+        form, status = UploadForm(kind, received.fields, exc.message, name), exc.status_code
+        raise FormRefused(exc, lambda session: _page(request, session, form, status)) from None
+    if not wants_html(request):
+        public = await run_unit_of_work(request, lambda s: service.to_public(s, row), write=False)
         return JSONResponse(public.model_dump(mode="json"), status_code=201)
     return RedirectResponse(links.recording_url(row.slug), status_code=303)

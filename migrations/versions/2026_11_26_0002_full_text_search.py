@@ -7,7 +7,7 @@ Create Date: 2026-11-26 21:00:00
 SQLite: one external-content FTS5 table per searchable table (the text lives once, in the
 table itself), kept current by triggers. PostgreSQL: a GIN index over the same columns'
 tsvector, with a text search configuration that folds accents when `unaccent` is available.
-Every object made here is named ``fts_*`` so autogenerate leaves it alone (app.search).
+Every object made here is named ``fts_*`` so autogenerate leaves it alone (app.db.include_name).
 """
 
 from collections.abc import Sequence
@@ -89,7 +89,7 @@ def _upgrade_postgresql() -> None:
 
 
 def tsvector(columns: Sequence[str]) -> str:
-    """The indexed expression; app.search queries the very same text so the index is used."""
+    """The indexed expression; search queries the very same text so the index is used."""
     weights = "ABCD"
     return " || ".join(
         f"setweight(to_tsvector('fts_config'::regconfig, \"{c}\"), '{weights[i]}')"

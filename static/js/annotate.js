@@ -1,7 +1,7 @@
 // Annotating without reloads: the form posts to the JSON API, the new entry (rendered by the
 // server's own template) joins the list and the timeline. Delete and "place at current time"
 // work the same way. Anything this script cannot send as seconds goes as the plain form.
-import { announce, copy, formatTime } from "./util.js";
+import { announce, copy, formatTime, send } from "./util.js";
 
 async function apiError(response) {
   try {
@@ -77,7 +77,7 @@ export class Annotations {
     };
     if (end !== null) body.end = end;
     if (f.speaker.value) body.speaker = f.speaker.value;
-    const response = await fetch(`${this.data.api}/annotations`, {
+    const response = await send(`${this.data.api}/annotations`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body),
@@ -124,7 +124,7 @@ export class Annotations {
     const id = item.dataset.id;
     if (form.classList.contains("delete")) {
       event.preventDefault();
-      const response = await fetch(`/api/v1/annotations/${id}`, { method: "DELETE" });
+      const response = await send(`/api/v1/annotations/${id}`, { method: "DELETE" });
       if (!response.ok) return announce(await apiError(response));
       item.remove();
       this.timeline.removeMark(id);
@@ -135,7 +135,7 @@ export class Annotations {
     }
   }
   async place(id, range) {
-    const response = await fetch(`/api/v1/annotations/${id}`, {
+    const response = await send(`/api/v1/annotations/${id}`, {
       method: "PATCH",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(range),

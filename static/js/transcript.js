@@ -1,9 +1,8 @@
 // The transcript beside the player: the line being said is highlighted and kept in view, a
 // click on a line seeks there, more lines come from the JSON API as playback or the reader
 // moves (the server renders only a window), and the search box finds lines in the whole
-// transcript through /api/v1/search. Following pauses while the reader scrolls, and resumes
-// after a few seconds or with the "Follow playback" button.
-const PAUSE_MS = 5000;
+// transcript through /api/v1/search. Following stops when the reader scrolls (a line someone
+// is reading must not move away) and resumes with the "Follow playback" button.
 const PAGE = 60;
 const AHEAD = 10; // fetch more when the playing line is this close to the last one loaded
 const EARLIER_S = 300; // how far back one "earlier" fetch reaches (up to 500 lines)
@@ -126,11 +125,8 @@ export class Transcript {
   userScrolled() {
     this.following = false;
     this.followButton.hidden = false;
-    clearTimeout(this.resume);
-    this.resume = setTimeout(() => this.follow(), PAUSE_MS);
   }
   follow() {
-    clearTimeout(this.resume);
     this.following = true;
     this.followButton.hidden = true;
     if (this.current) this.reveal(this.current);

@@ -37,6 +37,16 @@ export async function copy(text, what) {
   }
 }
 
+// fetch() for the page's own API calls: a request that changes something carries the page's
+// CSRF token (app/http/csrf.py), which the server checks before it reads the body.
+export function send(url, { method = "GET", headers = {}, ...options } = {}) {
+  if (method !== "GET" && method !== "HEAD") {
+    const token = document.querySelector('meta[name="csrf-token"]')?.content;
+    if (token) headers = { ...headers, "X-CSRF-Token": token };
+  }
+  return fetch(url, { method, headers, ...options });
+}
+
 export function pageData() {
   return JSON.parse(document.getElementById("page-data").textContent);
 }

@@ -4,6 +4,7 @@ the timeline without a reload; without it the plain form does the same through a
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,7 @@ def test_annotate_here_without_reload_then_follow_the_permalink(page, demo):
 
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
-    assert page.locator(f"#annotation-{annotation_id}").is_visible()
+    expect(page.locator(f"#annotation-{annotation_id}")).to_be_visible()
     assert page.locator(f'#marks .mark[data-id="{annotation_id}"]').count() == 1
     page.click(f"#annotation-{annotation_id} a.permalink")
     page.wait_for_url(f"**/a/{annotation_id}")
@@ -84,7 +85,7 @@ def test_plain_form_without_javascript(browser, live_server, demo):
         page.click("#annotate button[type=submit]")
         page.wait_for_url(re.compile(r".*\?t=8410#annotation-\d+$"))
         annotation_id = page.url.rpartition("-")[2]
-        assert page.locator(f"#annotation-{annotation_id}").is_visible()
+        expect(page.locator(f"#annotation-{annotation_id}")).to_be_visible()
         assert page.locator(f'#marks .mark[data-id="{annotation_id}"]').count() == 1
         page.wait_for_function(SEEKED_TO, arg=[8410])
 

@@ -2,6 +2,7 @@
 second, with JavaScript and without it, and a range link stops at its end."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def test_annotation_permalink_lands_on_its_second_in_view(page, demo, client):
     _lands_at(page, 9000)
     item = page.locator(f"#annotation-{created['id']}")
     assert "highlighted" in item.get_attribute("class")
-    assert page.locator(".linked").is_visible()
+    expect(page.locator(".linked")).to_be_visible()
 
 
 def test_range_link_stops_at_its_end(page, demo):

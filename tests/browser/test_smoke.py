@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -16,4 +17,4 @@ def test_browser_reaches_the_live_server(page, demo):
 def test_api_docs_render_offline(page):
     page.goto("/docs")
     assert page.locator(".info .title").first.inner_text().startswith("Session Navigator")
-    assert page.get_by_text("/api/v1/recordings/{recording}/annotations").first.is_visible()
+    expect(page.get_by_text("/api/v1/recordings/{recording}/annotations").first).to_be_visible()

@@ -3,6 +3,7 @@ kept in view as playback crosses cue boundaries, a click on a cue seeks the vide
 pauses while the reader scrolls, and the search box finds lines."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +59,7 @@ def test_a_user_scroll_pauses_following_until_asked(page, transcribed):
     page.wait_for_function(f"{CURRENT} === '8440.0'")
     assert page.evaluate("document.querySelector('#cues-box').scrollTop") == top  # not moved
     follow.click()
-    assert follow.is_hidden()
+    expect(follow).to_be_hidden()
     assert page.evaluate(IN_VIEW)
 
 
@@ -69,7 +70,7 @@ def test_search_within_the_transcript(page, transcribed):
     hit.wait_for()
     assert hit.count() == 1
     assert hit.locator("mark").inner_text().lower() == "interdisciplinary"
-    assert page.locator("#cues").is_hidden()
+    expect(page.locator("#cues")).to_be_hidden()
     hit.locator("a").click()
     page.wait_for_function(AT, arg=[8422])
     page.fill("#tr-q", "")

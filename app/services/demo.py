@@ -17,7 +17,7 @@ from app.schemas import (
 from app.services import annotations, events, recordings, segments, speakers
 from app.services.common import exists
 
-DEMO_FILE = Path(__file__).resolve().parent / "demo" / "clusters-open-boundaries-2019.json"
+DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "clusters-open-boundaries-2019.json"
 
 
 def demo_data() -> dict:

@@ -1,9 +1,9 @@
-"""Transcripts: WebVTT and SRT in (checked line by line, stored all or nothing) and out.
+"""Subtitle files: WebVTT and SRT read (checked line by line) and written.
 
 webvtt-py reads the cues, but it skips a malformed cue silently and its errors name no
 line. A transcript that silently loses lines is worse than one refused, so every line that
 holds ``-->`` is checked here first, against the WebVTT (or SRT) timing syntax, and the
-first bad one is reported by its line number before anything is stored.
+first bad one is reported by its line number.
 """
 
 import html
@@ -13,14 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import webvtt
-from sqlalchemy import insert
-from sqlmodel import Session, col, delete, select
-from tqdm import tqdm
+import webvtt.errors
 
 from app.errors import Invalid
-from app.models import Recording, Speaker, TranscriptCue
-from app.speaker_names import SpeakerBook
-from app.timecodes import MAX_SECONDS, format_time
+from app.models import Speaker, TranscriptCue
+from app.timecodes import MAX_SECONDS, format_clock, format_time
 
 _TS = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
 # WebVTT: [hours:]mm:ss.ttt, spaces, tabs and form feeds around the arrow, settings after.
@@ -29,14 +26,18 @@ SRT_TIMING = re.compile(
     r"\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{3})\s*-->\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{3})(?:\s.*)?"
 )
 _LINES = re.compile(r"\r\n|\r|\n")
-LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}")  # BCP 47, loosely
 MAX_VOICE_CHARS = 200
-INSERT_BATCH = 1000
 
 
 class TranscriptFormat(StrEnum):
     vtt = "vtt"
     srt = "srt"
+
+
+_EXAMPLE = {
+    TranscriptFormat.vtt: "00:01:02.500 --> 00:01:05.000",
+    TranscriptFormat.srt: "00:01:02,500 --> 00:01:05,000",
+}
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,6 @@ class Cue:
     end: float
     text: str
     voice: str | None
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    cues: int
-    language: str
-    speakers_matched: list[str]
-    speakers_created: list[str]
 
 
 def detect_format(text: str) -> TranscriptFormat:
@@ -78,10 +71,19 @@ def parse(
     format = TranscriptFormat(format) if format else detect_format(text)
     lines = _LINES.split(text)
     timings = _check_timings(lines, format, duration, field)
-    if format is TranscriptFormat.vtt:
-        captions = webvtt.from_string(text).captions
-    else:
-        captions = webvtt.from_buffer(io.StringIO(text.lstrip("\r\n")), format="srt").captions
+    if not timings:
+        raise Invalid(
+            f"the file holds no cues (no timing line such as {_EXAMPLE[format]})", field=field
+        )
+    try:
+        if format is TranscriptFormat.vtt:
+            captions = webvtt.from_string(text).captions
+        else:
+            buffer = io.StringIO(text.lstrip("\r\n"))
+            captions = webvtt.from_buffer(buffer, format="srt").captions
+    except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError) as exc:
+        message = f"the file could not be read as {format.value.upper()} ({exc})"
+        raise Invalid(message, field=field) from None
     cues = []
     pending = iter(timings)
     for caption in captions:
@@ -101,11 +103,8 @@ def _check_timings(
     lines: list[str], format: TranscriptFormat, duration: float | None, field: str
 ) -> list[tuple[int, int, int]]:
     """(line number, start ms, end ms) of every timing line, each one checked."""
-    pattern, example = (
-        (VTT_TIMING, "00:01:02.500 --> 00:01:05.000")
-        if format is TranscriptFormat.vtt
-        else (SRT_TIMING, "00:01:02,500 --> 00:01:05,000")
-    )
+    pattern = VTT_TIMING if format is TranscriptFormat.vtt else SRT_TIMING
+    example = _EXAMPLE[format]
     first = 0
     if format is TranscriptFormat.vtt:
         if not re.fullmatch(r"WEBVTT(?:[ \t].*)?", lines[0]):
@@ -175,89 +174,6 @@ def _cue(caption: webvtt.Caption, line: int, format: TranscriptFormat, field: st
     )
 
 
-def import_transcript(
-    session: Session,
-    *,
-    recording: Recording,
-    text: str,
-    format: TranscriptFormat | None = None,
-    language: str | None = None,
-    field: str = "body",
-    progress: bool = False,
-) -> ImportResult:
-    """Replace the recording's transcript in `language` (default: the recording's).
-
-    Everything is checked before the first write, and all writes share the caller's
-    transaction, so a refused file leaves the stored transcript as it was.
-    """
-    if language is not None and not LANGUAGE.fullmatch(language):
-        raise Invalid(
-            f"{language[:40]!r} is not a language tag such as en or pt-BR", field="language"
-        )
-    cues = parse(text, format=format, duration=recording.duration, field=field)
-    language = language or recording.language
-    book = SpeakerBook(session)
-    matched, created, speaker_ids = [], [], {}
-    for voice in dict.fromkeys(c.voice for c in cues if c.voice):
-        known = book.find(voice)
-        speaker = known or book.get_or_create(voice)
-        (matched if known else created).append(speaker.slug)
-        speaker_ids[voice] = speaker.id
-    session.exec(
-        delete(TranscriptCue).where(
-            TranscriptCue.recording_id == recording.id, TranscriptCue.language == language
-        )
-    )
-    rows = [
-        {
-            "recording_id": recording.id,
-            "speaker_id": speaker_ids.get(c.voice),
-            "start": c.start,
-            "end": c.end,
-            "text": c.text,
-            "language": language,
-        }
-        for c in cues
-    ]
-    connection = session.connection()
-    with tqdm(total=len(rows), unit="cue", disable=not progress, desc="cues") as bar:
-        for i in range(0, len(rows), INSERT_BATCH):
-            batch = rows[i : i + INSERT_BATCH]
-            connection.execute(insert(TranscriptCue), batch)
-            bar.update(len(batch))
-    if connection.dialect.name == "postgresql":
-        # A bulk insert can change the table's size and words many times over before
-        # autovacuum notices; fresh statistics keep search plans (GIN index, row estimates) right.
-        connection.exec_driver_sql("ANALYZE transcript_cue")
-    return ImportResult(len(rows), language, matched, created)
-
-
-def cue_query(*, recording: Recording, language: str):
-    """The recording's cues in one language; callers add windows, order and paging."""
-    return select(TranscriptCue).where(
-        TranscriptCue.recording_id == recording.id, TranscriptCue.language == language
-    )
-
-
-def cues_of(session: Session, *, recording: Recording, language: str) -> list[TranscriptCue]:
-    stmt = cue_query(recording=recording, language=language)
-    return list(session.exec(stmt.order_by(TranscriptCue.start, TranscriptCue.id)))
-
-
-def speakers_of(session: Session, cues: list[TranscriptCue]) -> dict[int, Speaker]:
-    ids = {c.speaker_id for c in cues if c.speaker_id}
-    if not ids:
-        return {}
-    return {s.id: s for s in session.exec(select(Speaker).where(col(Speaker.id).in_(ids)))}
-
-
-def _clock(seconds: float, separator: str) -> str:
-    hours, rest = divmod(round(seconds * 1000), 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, ms = divmod(rest, 1000)
-    return f"{hours:02}:{minutes:02}:{secs:02}{separator}{ms:03}"
-
-
 def _escape(text: str) -> str:
     """WebVTT cue text: &, < and > as character references, so "-->" cannot occur."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -271,7 +187,7 @@ def to_webvtt(cues: list[TranscriptCue], speakers: dict[int, Speaker]) -> str:
         text = _escape(cue.text)
         if voice is not None:
             text = f"<v {_escape(voice.name)}>{text}"
-        out += [f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}", text, ""]
+        out += [f"{format_clock(cue.start, '.')} --> {format_clock(cue.end, '.')}", text, ""]
     return "\n".join(out)
 
 
@@ -280,5 +196,10 @@ def to_srt(cues: list[TranscriptCue]) -> str:
     out = []
     for number, cue in enumerate(cues, start=1):
         text = cue.text.replace("-->", "->")
-        out += [str(number), f"{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}", text, ""]
+        out += [
+            str(number),
+            f"{format_clock(cue.start, ',')} --> {format_clock(cue.end, ',')}",
+            text,
+            "",
+        ]
     return "\n".join(out)

@@ -1,4 +1,4 @@
-"""The SQL of full-text search, one backend per database; app.search is the interface.
+"""The SQL of full-text search, one backend per database; app.services.search is the interface.
 
 Both backends answer the same two questions: which rows match (ranked, best first, as
 ``(kind, id, score)`` with lower scores better) and what the matching passage looks like

@@ -26,7 +26,7 @@ from app.schemas import (
 )
 from app.services import annotations
 from app.services import segments as segment_service
-from app.speaker_names import SpeakerBook, name_key
+from app.services.speaker_names import SpeakerBook, name_key
 
 _UPPER = "".join(c for c in map(chr, range(0x10000)) if c.isupper())  # re has no \p{Lu}
 _CAP = rf"[{re.escape(_UPPER)}][\w’'-]+"
@@ -222,7 +222,7 @@ def apply(session: Session, *, recording: Recording, data: WriteupApply) -> Writ
     by_key, created, matched = {}, [], []
     for i, item in enumerate(data.speakers):
         if item.key in by_key:
-            raise Invalid(f"the key {item.key!r} is used twice", field=f"body.speakers.{i}.key")
+            raise Invalid(f"the key {item.key!r} is used twice", field=f"speakers.{i}.key")
         details = {"role": item.role, "organisation": item.organisation, "country": item.country}
         speaker = book.find(item.name)
         if speaker is None:
@@ -241,10 +241,10 @@ def apply(session: Session, *, recording: Recording, data: WriteupApply) -> Writ
         if speaker is None:
             raise Invalid(
                 f"no speaker with the key {quote.speaker!r} in body.speakers",
-                field=f"body.quotes.{i}.speaker",
+                field=f"quotes.{i}.speaker",
             )
         segment_service.get(
-            session, recording=recording, slug=quote.segment, field=f"body.quotes.{i}.segment"
+            session, recording=recording, slug=quote.segment, field=f"quotes.{i}.segment"
         )
         if _stored(session, recording, speaker.id, quote.text):
             skipped += 1

@@ -1,6 +1,6 @@
 """Full-text search across segments, speakers, annotations, quotes and transcript cues.
 
-One interface, `search`, over a backend per database (app.search_backends). What a person
+One interface, `search`, over a backend per database (app.services.search_sql). What a person
 types is never handed to the database's query language: it is reduced to words and quoted
 phrases first, so stray quotes, `*`, `-`, `NEAR`, `AND`, parentheses or `:` cannot cause an
 error, only a search for the words that are there.
@@ -13,7 +13,6 @@ from collections import defaultdict
 from sqlmodel import Session, col, select
 
 from app import links
-from app.errors import Invalid
 from app.models import (
     Annotation,
     Event,
@@ -23,10 +22,10 @@ from app.models import (
     Speaker,
     TranscriptCue,
 )
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import Key
 from app.schemas import SearchHit
-from app.search_backends import START, STOP, TABLE_OF, Scope, Term, backend_for
 from app.services.common import get_one
+from app.services.search_sql import START, STOP, TABLE_OF, Scope, Term, backend_for
 from app.timecodes import format_time
 
 MAX_QUERY_CHARS = 500
@@ -34,13 +33,6 @@ MAX_TERMS = 12
 MAX_WORD_CHARS = 60
 MAX_OFFSET = 1000  # ranked results are read from the top; nobody pages past this
 _WORD = re.compile(r"[^\W_]+(\*?)")
-
-
-def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Alembic's include_name hook: the fts_* tables, triggers, columns and indexes of
-    migrations 0002 and 0003 are made by raw SQL, not by the models, so autogenerate must not
-    compare them."""
-    return not (name or "").startswith("fts_")
 
 
 def parse_query(q: str) -> list[Term]:
@@ -65,6 +57,16 @@ def mark(snippet: str) -> str:
     return html.escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
 
 
+def filter_choices(session: Session, *, limit: int = 500) -> dict[str, list]:
+    """What the search page's filters offer: events, recordings and (a bounded number of)
+    speakers, by name."""
+    return {
+        "events": list(session.exec(select(Event).order_by(col(Event.title)))),
+        "recordings": list(session.exec(select(Recording).order_by(col(Recording.title)))),
+        "speakers": list(session.exec(select(Speaker).order_by(col(Speaker.name)).limit(limit))),
+    }
+
+
 def _scope(
     session: Session,
     *,
@@ -76,28 +78,19 @@ def _scope(
     """Resolve the filters' slugs (404 naming the parameter when one is unknown)."""
     recordings = None
     if recording is not None:
-        rec = get_one(session, Recording, "recording", "query.recording", slug=recording)
+        rec = get_one(session, Recording, "recording", "recording", slug=recording)
         recordings = [rec.id]
     if event is not None:
-        ev = get_one(session, Event, "event", "query.event", slug=event)
+        ev = get_one(session, Event, "event", "event", slug=event)
         in_event = list(session.exec(select(Recording.id).where(Recording.event_id == ev.id)))
         recordings = in_event if recordings is None else [r for r in recordings if r in in_event]
     speaker_id = (
-        get_one(session, Speaker, "speaker", "query.speaker", slug=speaker).id
+        get_one(session, Speaker, "speaker", "speaker", slug=speaker).id
         if speaker is not None
         else None
     )
     kinds = frozenset([kind] if kind else SearchKind)
     return Scope(recordings=recordings, speaker=speaker_id, kinds=kinds)
-
-
-def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    (offset,) = decode_cursor(cursor, 1)
-    if not isinstance(offset, int) or not 0 < offset <= MAX_OFFSET:
-        raise Invalid("the cursor is not one this API gave out", field="query.cursor")
-    return offset
 
 
 def search(
@@ -109,11 +102,12 @@ def search(
     speaker: str | None = None,
     kind: SearchKind | None = None,
     limit: int = 20,
-    cursor: str | None = None,
-) -> tuple[list[SearchHit], str | None]:
-    """Ranked hits, best first, each with a snippet and a deep link; and the next cursor."""
+    key: Key | None = None,
+) -> tuple[list[SearchHit], Key | None]:
+    """Ranked hits, best first, each with a snippet and a deep link; and the next page's key
+    (an offset into the ranking: ranked results are read from the top)."""
     scope = _scope(session, event=event, recording=recording, speaker=speaker, kind=kind)
-    offset = _offset(cursor)
+    offset = key[0] if key else 0
     terms = parse_query(q)
     if not terms or scope.recordings == []:
         return [], None
@@ -132,7 +126,7 @@ def search(
         hits.build(SearchKind(k), id_, score, snippets[TABLE_OF[SearchKind(k)]].get(id_, ""))
         for k, id_, score in rows
     ]
-    return items, encode_cursor([offset + limit]) if more else None
+    return items, [offset + limit] if more else None
 
 
 class _Hits:
@@ -169,7 +163,11 @@ class _Hits:
             )
         rec = self.recordings[row.recording_id]
         speaker = self.speakers.get(getattr(row, "speaker_id", None))
-        hit |= {"recording": rec.slug, "speaker": speaker.slug if speaker else None}
+        hit |= {
+            "recording": rec.slug,
+            "recording_title": rec.title,
+            "speaker": speaker.slug if speaker else None,
+        }
         if kind is SearchKind.segment:
             return SearchHit(
                 **hit,

@@ -1,5 +1,5 @@
-"""Jinja2 set-up shared by every HTML route: autoescaped templates, time filters, and
-`render`, which also hands out the CSRF token the page's forms carry."""
+"""Jinja2 set-up shared by every HTML page: autoescaped templates, time filters, and `render`,
+which also hands the page its CSRF token (`post_url` for forms, a meta tag for scripts)."""
 
 from pathlib import Path
 from typing import Any
@@ -10,8 +10,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from app import links
+from app.http import csrf
 from app.timecodes import format_time
-from app.web import csrf
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -26,9 +26,15 @@ _env.globals["links"] = links
 templates = Jinja2Templates(env=_env)
 
 
+def site_url(request: Request) -> str:
+    """The site's address without a trailing slash: SESSIONNAV_BASE_URL when it is set, else
+    the address this request reached (so `scripts/run --port 9000` links to port 9000)."""
+    return (request.app.state.settings.base_url or str(request.base_url)).rstrip("/")
+
+
 def absolute(request: Request, path: str) -> str:
     """An absolute link for use outside the site (shares, citations, Open Graph, oEmbed)."""
-    return request.app.state.settings.base_url.rstrip("/") + path
+    return site_url(request) + path
 
 
 def render(
@@ -36,8 +42,8 @@ def render(
 ) -> HTMLResponse:
     context = {
         **context,
-        "csrf_field": csrf.FIELD,
-        "csrf_token": csrf.token(request),
+        "csrf_token": lambda: csrf.token(request),
+        "post_url": lambda url: csrf.post_url(request, url),
         "absolute": lambda path: absolute(request, path),
     }
     response = templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -100,7 +100,7 @@ def _cues(session: Session, annotation: Annotation) -> list[TranscriptCue]:
 
 def propose(session: Session, *, annotation: Annotation) -> PlacementProposal:
     """Where the annotation's words were most likely said; nothing is changed."""
-    field = "path.annotation_id"
+    field = "annotation"
     if not normalise(annotation.text):
         raise Invalid("the annotation has no words to look for", field=field)
     cues = _cues(session, annotation)

@@ -1,0 +1,159 @@
+"""A multipart upload streamed to disk as it arrives: memory stays flat however large the file.
+
+python-multipart's incremental parser feeds the file part straight into a temp file in the
+media folder (app.services.media.part_file) and keeps the small text fields; the limits are
+enforced as bytes come. Any refusal removes the temp file.
+"""
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+import anyio.to_thread
+from python_multipart import MultipartParser
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import parse_options_header
+from starlette.requests import ClientDisconnect, Request
+
+from app.errors import DomainError, Invalid, TooLarge, UnsupportedMedia
+from app.services.media import part_file
+from app.services.uploads import FILE_FIELD, MAX_FIELD_BYTES, MAX_FIELDS, Upload
+from app.sizes import human_size
+
+FORM_ALLOWANCE = MAX_FIELDS * (MAX_FIELD_BYTES + 512)  # the body beyond the file itself
+
+
+class _Receiver:
+    """python-multipart callbacks that fill an Upload, enforcing the size limits as bytes come."""
+
+    def __init__(self, media_dir: Path, max_bytes: int) -> None:
+        self.media_dir, self.max_bytes = media_dir, max_bytes
+        self.upload = Upload()
+        self.complete = False
+        self._out: BinaryIO | None = None
+        self._name = ""
+        self._value: bytearray | None = None
+        self._headers: dict[bytes, bytes] = {}
+        self._header = [b"", b""]
+
+    def callbacks(self) -> dict:
+        return {
+            "on_part_begin": self._part_begin,
+            "on_header_field": lambda data, a, b: self._add(0, data[a:b]),
+            "on_header_value": lambda data, a, b: self._add(1, data[a:b]),
+            "on_header_end": self._header_end,
+            "on_headers_finished": self._headers_finished,
+            "on_part_data": self._part_data,
+            "on_part_end": self._part_end,
+            "on_end": self._end,
+        }
+
+    def _part_begin(self) -> None:
+        self._headers, self._header = {}, [b"", b""]
+
+    def _add(self, i: int, data: bytes) -> None:
+        self._header[i] += data
+
+    def _header_end(self) -> None:
+        self._headers[self._header[0].strip().lower()] = self._header[1].strip()
+        self._header = [b"", b""]
+
+    def _headers_finished(self) -> None:
+        _kind, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        try:
+            self._name = params.get(b"name", b"").decode()
+            filename = params[b"filename"].decode() if b"filename" in params else None
+        except UnicodeDecodeError:
+            raise Invalid("form field names must be UTF-8", field="body") from None
+        if not self._name:
+            raise Invalid("a part of the form has no field name", field="body")
+        if self._name in self.upload.fields or (self._name == FILE_FIELD and self._out):
+            raise Invalid(f"{self._name} is given more than once", field=self._name)
+        if (filename is not None) != (self._name == FILE_FIELD):
+            wanted = "a file" if self._name == FILE_FIELD else "text, not a file"
+            raise Invalid(f"{self._name} must be {wanted}", field=self._name)
+        if filename is None:
+            if len(self.upload.fields) >= MAX_FIELDS:
+                raise Invalid(f"the form has more than {MAX_FIELDS} fields", field="body")
+            self._value = bytearray()
+            return
+        self.upload.filename = filename
+        fd, self.upload.file = part_file(self.media_dir)
+        self._out = os.fdopen(fd, "wb")
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        chunk = memoryview(data)[start:end]
+        if self._value is None:
+            self.upload.size += len(chunk)
+            if self.upload.size > self.max_bytes:
+                limit = human_size(self.max_bytes)
+                raise TooLarge(
+                    f"the file is larger than the upload limit of {limit}", field=FILE_FIELD
+                )
+            assert self._out is not None
+            self._out.write(chunk)
+            return
+        if len(self._value) + len(chunk) > MAX_FIELD_BYTES:
+            limit = human_size(MAX_FIELD_BYTES)
+            raise Invalid(f"{self._name} is longer than {limit}", field=self._name)
+        self._value += chunk
+
+    def _part_end(self) -> None:
+        if self._value is None:
+            return
+        try:
+            self.upload.fields[self._name] = self._value.decode()
+        except UnicodeDecodeError:
+            raise Invalid(f"{self._name} is not UTF-8 text", field=self._name) from None
+        self._value = None
+
+    def _end(self) -> None:
+        self.complete = True
+
+    def close(self, *, keep: bool) -> None:
+        """Close the temp file; a kept one is first flushed to disk, so a link publishes it."""
+        if self._out is not None:
+            if keep:
+                self._out.flush()
+                os.fsync(self._out.fileno())
+            self._out.close()
+
+
+def _boundary(content_type: str | None) -> bytes:
+    kind, params = parse_options_header(content_type)
+    if kind != b"multipart/form-data" or not params.get(b"boundary"):
+        raise UnsupportedMedia(
+            "send the upload as multipart/form-data", field="header.content-type"
+        )
+    return params[b"boundary"]
+
+
+async def receive(request: Request, *, media_dir: Path, max_bytes: int) -> Upload:
+    """Stream the request's multipart body to disk; the caller must discard() the Upload."""
+    boundary = _boundary(request.headers.get("content-type"))
+    length = request.headers.get("content-length", "")
+    if length.isascii() and length.isdigit() and int(length) > max_bytes + FORM_ALLOWANCE:
+        raise TooLarge(
+            f"the upload ({human_size(int(length))}) is larger than the limit of "
+            f"{human_size(max_bytes)}",
+            field=FILE_FIELD,
+        )
+    receiver = _Receiver(media_dir, max_bytes)
+    parser = MultipartParser(boundary, receiver.callbacks())
+    try:
+        async for chunk in request.stream():
+            if chunk:  # disk writes run off the event loop, so other requests keep flowing
+                await anyio.to_thread.run_sync(parser.write, chunk)
+        if not receiver.complete:
+            raise Invalid("the form ended before its closing boundary", field="body")
+        receiver.close(keep=True)
+    except BaseException as exc:
+        receiver.close(keep=False)
+        receiver.upload.discard()
+        if isinstance(exc, FormParserError):
+            message = f"the body is not a well-formed multipart form ({exc})"
+            raise Invalid(message, field="body") from None
+        if isinstance(exc, ClientDisconnect):  # nobody to answer; keeps it out of error logs
+            raise DomainError("the upload was interrupted before it ended", field="body") from None
+        raise
+    return receiver.upload

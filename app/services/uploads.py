@@ -1,0 +1,166 @@
+"""Recordings made from an uploaded media file or from a link (PRODUCT §3 media sources).
+
+The HTTP layer streams the form to disk (app.http.multipart) and hands over an `Upload`;
+here the file is probed, published under its public name and its recording created through
+the same service and checks as the JSON API. Any refusal removes the temp file.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from sqlmodel import Session
+
+from app import video
+from app.errors import Invalid, validated
+from app.models import MediaKind, Recording
+from app.schemas import RecordingCreate
+from app.services import media, recordings
+from app.services.common import exists
+from app.slugs import claim_slug
+
+FILE_FIELD, LINK_FIELD = "file", "url"
+TEXT_FIELDS = frozenset({"event", "title", "slug", "language"})
+MAX_FIELDS, MAX_FIELD_BYTES = 20, 16 * 1024
+# Only what browsers play in <video>/<audio>; other media would be stored but never play.
+EXTENSIONS = {
+    "video/mp4": ".mp4",
+    "audio/mp4": ".m4a",
+    "video/webm": ".webm",
+    "audio/webm": ".webm",
+    "video/ogg": ".ogv",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/flac": ".flac",
+    "audio/aac": ".aac",
+}
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_YOUTUBE_HOSTS = {"youtube.com", "m.youtube.com", "youtube-nocookie.com", "music.youtube.com"}
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass
+class Upload:
+    """What an upload form held: its text fields and the file part, saved to a temp file."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None
+    filename: str = ""
+    size: int = 0
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.unlink(missing_ok=True)
+
+
+def _validated(fields: dict[str, str], **source) -> RecordingCreate:
+    """The form's text fields checked by the JSON API's schema, so both give the same errors."""
+    unknown = sorted(fields.keys() - TEXT_FIELDS)
+    if unknown:
+        raise Invalid(f"{unknown[0]} is not a field this form takes", field=unknown[0])
+    given = {name: value for name, value in fields.items() if value.strip()}
+    return validated(RecordingCreate, {**given, **source})
+
+
+def youtube_id(text: str) -> str | None:
+    """The video id of a YouTube watch/short/embed link or a bare id; None if not YouTube.
+
+    Invalid when the link is YouTube's but names no video (a channel or a playlist).
+    """
+    text = text.strip()
+    if _YOUTUBE_ID.fullmatch(text):
+        return text
+    url = urlsplit(text)
+    host = (url.hostname or "").removeprefix("www.")
+    if url.scheme not in ("http", "https") or (host != "youtu.be" and host not in _YOUTUBE_HOSTS):
+        return None
+    parts = [p for p in url.path.split("/") if p]
+    if host == "youtu.be":
+        candidate = parts[0] if parts else ""
+    elif parts == ["watch"]:
+        candidate = parse_qs(url.query).get("v", [""])[0]
+    elif len(parts) == 2 and parts[0] in ("embed", "shorts", "live", "v"):
+        candidate = parts[1]
+    else:
+        candidate = ""
+    if not _YOUTUBE_ID.fullmatch(candidate):
+        raise Invalid(
+            "that YouTube link names no video; use youtube.com/watch?v=ID, youtu.be/ID or the "
+            "11-character id",
+            field=LINK_FIELD,
+        )
+    return candidate
+
+
+def create_from_link(session: Session, *, fields: dict[str, str], media_dir: Path) -> Recording:
+    """An external MP4/WebM/HLS URL or a YouTube video, through the same service as the API."""
+    fields = dict(fields)
+    link = fields.pop(LINK_FIELD, "").strip()
+    if not link:
+        raise Invalid(f"{LINK_FIELD} is required", field=LINK_FIELD)
+    video_id = youtube_id(link)
+    if video_id is not None:
+        data = _validated(fields, media_kind=MediaKind.youtube, youtube_id=video_id)
+    elif _URL.fullmatch(link) and len(link) <= 2000:
+        data = _validated(fields, media_kind=MediaKind.url, media_url=link)
+    else:
+        raise Invalid(
+            f"{LINK_FIELD} must be an http(s) link to a video (MP4, WebM, HLS .m3u8) or a "
+            "YouTube link or id",
+            field=LINK_FIELD,
+        )
+    return recordings.create(session, data=data, media_dir=media_dir)
+
+
+def create_from_file(session: Session, *, upload: Upload, media_dir: Path) -> Recording:
+    """Probe the uploaded file, publish it under uploads/ and add its recording.
+
+    The recording row is flushed before returning; if its unit of work then fails to commit,
+    the published file is an orphan that the start-up sweep removes (app.services.media).
+    """
+    try:
+        if upload.file is None or (upload.size == 0 and not upload.filename):
+            raise Invalid(
+                f"{FILE_FIELD} is required: choose a video or audio file", field=FILE_FIELD
+            )
+        if upload.size == 0:
+            raise Invalid(f"the file {upload.filename!r} is empty", field=FILE_FIELD)
+        data = _validated(upload.fields, media_kind=MediaKind.file, media_path=media.UPLOAD_FOLDER)
+        try:
+            info = video.probe(upload.file)
+        except video.InvalidMedia as exc:
+            raise Invalid(
+                f"the file {upload.filename!r} was refused: {exc}", field=FILE_FIELD
+            ) from None
+        if info.mime_type not in EXTENSIONS:
+            raise Invalid(
+                f"the file {upload.filename!r} is {info.container} media, which browsers do not "
+                "play; upload MP4, WebM, Ogg, MP3, WAV, FLAC or AAC",
+                field=FILE_FIELD,
+            )
+        slug = claim_slug(data.slug, data.title, lambda s: exists(session, Recording, slug=s))
+        published = media.publish(
+            media_dir, upload.file, stem=slug, extension=EXTENSIONS[info.mime_type]
+        )
+        data = data.model_copy(
+            update={"slug": slug, "media_path": published, "duration": info.duration}
+        )
+        try:
+            return recordings.create(session, data=data, media_dir=media_dir)
+        except BaseException:
+            (media_dir / published).unlink(missing_ok=True)
+            raise
+    finally:
+        upload.discard()
+
+
+def create_from_upload(session: Session, *, upload: Upload, media_dir: Path) -> Recording:
+    """One form, two sources: a file part, or a `url` field holding a link."""
+    if LINK_FIELD not in upload.fields:
+        return create_from_file(session, upload=upload, media_dir=media_dir)
+    if upload.file is not None:
+        upload.discard()
+        raise Invalid("send either a file or a url, not both", field=LINK_FIELD)
+    return create_from_link(session, fields=upload.fields, media_dir=media_dir)
