@@ -46,17 +46,23 @@ def cmd_demo(_args: argparse.Namespace) -> None:
     print("demo event loaded" if loaded else "demo event already present")
 
 
-def cmd_serve(args: argparse.Namespace) -> None:
-    """Migrate, tidy the media folder, load the demo into an empty database, then serve."""
-    import uvicorn
-
-    settings = get_settings()
+def prepare(settings: Settings) -> None:
+    """What `serve` does before it answers: migrate, remove what a killed process left in the
+    media folder (app.services.media.sweep), load the demo into an empty database."""
     with _database(settings).unit_of_work() as session:
         removed = media.sweep(settings.media_dir, media.referenced_paths(session))
         if settings.demo and not events.any_event(session):
             load_demo(session, media_dir=settings.media_dir)
     if removed:
         print(f"removed {len(removed)} unfinished or orphaned upload(s) from the media folder")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    """Migrate, tidy the media folder, load the demo into an empty database, then serve."""
+    import uvicorn
+
+    settings = get_settings()
+    prepare(settings)
     print(f"Session Navigator on http://{args.host}:{args.port}/", flush=True)
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers)
 

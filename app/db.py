@@ -83,11 +83,12 @@ class Database:
         return self.engine.dialect.name
 
     def session(self, *, write: bool = False) -> Session:
+        """No autoflush: nothing reaches the database before a service flushes, which it does
+        after its checks, so a refusal is its own message, never a constraint error."""
+        options = {"expire_on_commit": False, "autoflush": False}
         if self._bind is not None:
-            return Session(
-                bind=self._bind, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-        return Session(bind=self._writer if write else self.engine, expire_on_commit=False)
+            return Session(bind=self._bind, join_transaction_mode="create_savepoint", **options)
+        return Session(bind=self._writer if write else self.engine, **options)
 
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:

@@ -55,8 +55,12 @@ class TimeRange:
     end: float | None
 
 
-def parse_time(text: str) -> float:
-    """Parse one time point in any accepted form into seconds rounded to milliseconds."""
+def parse_time(text: str, *, clamp: bool = False) -> float:
+    """Parse one time point in any accepted form into seconds rounded to milliseconds.
+
+    `clamp` reads a well-formed time beyond MAX_SECONDS as MAX_SECONDS instead of refusing
+    it: a link's `t` is never wrong for being large, only past the end (PRODUCT §4).
+    """
     raw = text.strip()
     if match := _UNITS.fullmatch(raw):
         present = [(unit, value) for unit in "hms" if (value := match[unit])]
@@ -76,7 +80,7 @@ def parse_time(text: str) -> float:
         seconds += float("0" + (match["frac"] or ""))
     else:
         raise _error(text, _why_not_a_time(raw))
-    return _milliseconds(seconds, text) / 1000
+    return _milliseconds(seconds, text, clamp=clamp) / 1000
 
 
 def _why_not_a_time(raw: str) -> str:
@@ -90,28 +94,33 @@ def _why_not_a_time(raw: str) -> str:
     return "not a time code (expected e.g. 8400, 8400.5, 2h20m5s, 2:20:00 or npt:8400)"
 
 
-def _milliseconds(seconds: float, shown: object) -> int:
+def _milliseconds(seconds: float, shown: object, *, clamp: bool = False) -> int:
     """Check that ``seconds`` is a storable time and return it as whole milliseconds."""
     if seconds > MAX_SECONDS:
-        raise _error(shown, f"too large (limit {MAX_SECONDS:.0f} s, about 115 days)")
+        if not clamp:
+            raise _error(shown, f"too large (limit {MAX_SECONDS:.0f} s, about 115 days)")
+        seconds = MAX_SECONDS
     if math.isnan(seconds) or seconds < 0:
         raise _error(shown, "time must be a finite number >= 0")
     return round(round(seconds, 3) * 1000)
 
 
-def parse_range(text: str) -> TimeRange:
+def parse_range(text: str, *, clamp: bool = False) -> TimeRange:
     """Parse ``START``, ``START,END``, ``,END`` (start 0) or ``START,`` (open end).
 
     ``START,`` is a W3C syntax error, but PRODUCT §4 promises it in ``?t=`` and ``#t=`` alike.
+    `clamp` as in `parse_time`; a range whose both ends are clamped has no end.
     """
     start_text, comma, end_text = text.partition(",")
     if "," in end_text:
         raise _error(text, "a range has at most one comma")
     if comma and not start_text.strip() and not end_text.strip():
         raise _error(text, "a range needs a start or an end")
-    start = parse_time(start_text) if start_text.strip() or not comma else 0.0
-    end = parse_time(end_text) if end_text.strip() else None
+    start = parse_time(start_text, clamp=clamp) if start_text.strip() or not comma else 0.0
+    end = parse_time(end_text, clamp=clamp) if end_text.strip() else None
     if end is not None and end <= start:
+        if clamp and end == MAX_SECONDS:
+            return TimeRange(start, None)
         raise _error(text, "end must be after start")
     return TimeRange(start, end)
 

@@ -214,6 +214,46 @@ def live_server(request, settings, database) -> Iterator[str]:
 
 
 @pytest.fixture
+def serve(request, settings):
+    """Starts the app in a process of its own (to be killed, as a real one can be); returns
+    a function giving (base URL, process). Every process is stopped after the test."""
+    import subprocess
+    import sys
+
+    import httpx2 as httpx
+
+    if not request.node.get_closest_marker("live"):
+        raise RuntimeError("a test that starts a server process is marked live")
+    processes = []
+
+    def start(port: int | None = None) -> tuple[str, subprocess.Popen]:
+        port = port or free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.effective_database_url,
+            "SESSIONNAV_DATA_DIR": str(settings.data_dir),
+            "SESSIONNAV_SECRET_KEY": settings.secret_key,
+        }
+        command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
+        process = subprocess.Popen([*command, "--log-level", "warning"], env=env)
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{url}/api/v1/events", timeout=1)
+                return url, process
+            except httpx.TransportError:
+                time.sleep(0.05)  # polling for the port to open, with a deadline
+        raise RuntimeError("the server process did not answer within 30 s")
+
+    yield start
+    for process in processes:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
 def page(browser, live_server):
     """A fresh browser tab (desktop size) whose relative URLs go to the live server."""
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 800})

@@ -53,7 +53,7 @@ BAD_REQUESTS = [
     ("post", ANN, {"start": 5, "speaker": "nobody"}, "body.speaker", "no speaker"),
     ("post", ANN, {"start": 5, "segment": "nowhere"}, "body.segment", "no segment"),
     ("get", "/api/v1/annotations/99999", None, "path.annotation", "no annotation"),
-    ("get", "/api/v1/annotations/abc", None, "path.annotation", "integer"),
+    ("get", "/api/v1/annotations/abc", None, "path.annotation", "digits 0-9"),
     ("get", "/api/v1/annotations/99999999999999999999", None, "path.annotation", "less"),
     ("patch", "/api/v1/annotations/0", {"text": "x"}, "path.annotation", "greater"),
     ("delete", "/api/v1/speakers/nobody", None, "path.speaker", "no speaker"),

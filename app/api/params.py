@@ -47,5 +47,16 @@ OptionalSeconds = Annotated[
 ]
 FromQuery = Annotated[OptionalSeconds, Query(alias="from")]
 ToQuery = Annotated[OptionalSeconds, Query()]
-AnnotationPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the annotation's id")]
+
+
+def _ascii_id(value: Any) -> Any:
+    """Ids are written in the digits 0-9 alone: not "+3", "3.0" or an Arabic-Indic three."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise PydanticCustomError("id", "an id is written with the digits 0-9 only")
+    return value
+
+
+AnnotationPath = Annotated[
+    int, BeforeValidator(_ascii_id), Path(ge=1, le=MAX_ID, description="the annotation's id")
+]
 SlugQuery = Annotated[str | None, Query(max_length=80)]

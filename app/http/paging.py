@@ -2,7 +2,7 @@
 and cursors that are signed and bound to the list they page.
 
 A cursor is the key of the last row shown (app.pagination), as JSON, with an HMAC of the
-secret key, the route and the key. A cursor this service did not give out, or gave out for
+secret key, the list's address and the key. A cursor this service did not give out, or gave out for
 another list, is refused with 400 before it reaches a query, on every database alike.
 """
 
@@ -86,7 +86,7 @@ def paging(
         limit: Annotated[int, Query(ge=1, le=maximum, description="rows per page")] = default,
     ) -> Paging:
         secret = request.app.state.settings.secret_key
-        scope = request.scope["route"].path
+        scope = request.url.path  # a cursor pages the list at this address, no other
         key, notice = None, None
         if cursor:
             try:

@@ -37,7 +37,7 @@ def resolve(
         wanted = default or TimeRange(offset, None)
     else:
         try:
-            parsed = parse_range(raw)
+            parsed = parse_range(raw, clamp=True)
         except TimecodeError as exc:
             shown = raw if len(raw) <= 40 else raw[:36] + "..."
             notice = (
