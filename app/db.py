@@ -40,7 +40,7 @@ def _sqlite_connect(dbapi_connection: DBAPIConnection, _entry: ConnectionPoolEnt
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+    dbapi_connection.isolation_level = None
 
 
 def _sqlite_begin(connection: Connection) -> None:
@@ -85,10 +85,15 @@ class Database:
     def session(self, *, write: bool = False) -> Session:
         """No autoflush: nothing reaches the database before a service flushes, which it does
         after its checks, so a refusal is its own message, never a constraint error."""
-        options = {"expire_on_commit": False, "autoflush": False}
         if self._bind is not None:
-            return Session(bind=self._bind, join_transaction_mode="create_savepoint", **options)
-        return Session(bind=self._writer if write else self.engine, **options)
+            return Session(
+                bind=self._bind,
+                join_transaction_mode="create_savepoint",
+                expire_on_commit=False,
+                autoflush=False,
+            )
+        bind = self._writer if write else self.engine
+        return Session(bind=bind, expire_on_commit=False, autoflush=False)
 
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:

@@ -6,17 +6,22 @@ service made.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, or_
+from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
 
 Key = list[Any]
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+T = TypeVar("T")
 
 
-def after(columns: Sequence[ColumnElement], values: Sequence[Any]) -> ColumnElement[bool]:
+def after(
+    columns: Sequence[SQLColumnExpression[Any]], values: Sequence[Any]
+) -> ColumnElement[bool]:
     """Rows strictly after `values` in the order of `columns` (row-value comparison)."""
     if len(columns) == 1:
         return columns[0] > values[0]
@@ -28,17 +33,17 @@ def after(columns: Sequence[ColumnElement], values: Sequence[Any]) -> ColumnElem
 
 def keyset_page(
     session: Session,
-    stmt: Select,
-    columns: Sequence[ColumnElement],
+    stmt: SelectOfScalar[T],
+    columns: Sequence[SQLColumnExpression[Any]],
     key: Key | None,
     limit: int,
-) -> tuple[list[Any], Key | None]:
-    """One page of `stmt` ordered by `columns` (which must end with a unique column), and the
-    key to ask for the next page with (None on the last page)."""
+) -> tuple[list[T], Key | None]:
+    """One page of `stmt` ordered by `columns` (model attributes, `col(Model.field)`, the
+    last of them unique), and the key to ask for the next page with (None on the last page)."""
     if key:  # None or [] for the first page
         stmt = stmt.where(after(columns, key))
     rows = list(session.exec(stmt.order_by(*columns).limit(limit + 1)).all())
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, [getattr(rows[-1], c.key) for c in columns]
+    return rows, [getattr(rows[-1], cast(QueryableAttribute[Any], c).key) for c in columns]

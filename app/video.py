@@ -68,7 +68,11 @@ def probe(path: Path) -> MediaInfo:
                 duration = container.duration / av.time_base
             else:  # some muxers only know per-stream durations
                 duration = max(
-                    (float(s.duration * s.time_base) for s in container.streams if s.duration),
+                    (
+                        float(s.duration * s.time_base)
+                        for s in container.streams
+                        if s.duration and s.time_base
+                    ),
                     default=0.0,
                 )
     except FileNotFoundError:
@@ -113,8 +117,9 @@ def _layout(
     x0, y0, x1, y1 = probe_font.getbbox("00:00:00", anchor="ls")  # widest timecode < 100 h
     size = int(100 * min(0.9 * width / (x1 - x0), 0.45 * height / (y1 - y0)))
     font = ImageFont.load_default(size=size)
-    top = min(font.getbbox(c, anchor="ls")[1] for c in _GLYPHS)
-    bottom = max(font.getbbox(c, anchor="ls")[3] for c in _GLYPHS)
+    # FreeType's boxes are whole pixels (typed as floats)
+    top = int(min(font.getbbox(c, anchor="ls")[1] for c in _GLYPHS))
+    bottom = int(max(font.getbbox(c, anchor="ls")[3] for c in _GLYPHS))
     tiles = {}
     for char in _GLYPHS:
         tile = Image.new("L", (round(font.getlength(char)), bottom - top), _BACKGROUND)
@@ -235,6 +240,7 @@ def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640, shown: bool 
             if not container.streams.video:
                 raise InvalidMedia("file has no video stream")
             stream = container.streams.video[0]
+            assert stream.time_base is not None  # demuxed streams always have one
             # Media time 0 is the stream's first timestamp, which need not be 0.
             start = (stream.start_time or 0) * stream.time_base
             target = start + Fraction(max(seconds, 0.0))

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.db import get_engine, migrate, session_scope
+from app.db import Database, migrate
 from app.main import create_app
 from app.models import Annotation, Recording
 from app.services import transcripts
@@ -111,7 +111,7 @@ def main() -> None:
         settings = Settings(data_dir=Path(folder), secret_key="bench").prepare()
         url = settings.effective_database_url
         migrate(url)
-        for session in session_scope(get_engine(url)):
+        with Database(url).unit_of_work() as session:
             load_demo(session, media_dir=settings.media_dir, progress=False)
             if extra:
                 _add_annotations(session, extra)

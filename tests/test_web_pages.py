@@ -66,10 +66,19 @@ def test_bad_t_opens_at_the_start_with_a_notice(client, demo):
     assert _video_src(response.text).endswith("#t=0")
 
 
-def test_past_the_end_is_clamped_with_a_notice(client, demo):
-    response = client.get(f"/r/{demo}?t=9h")
+@pytest.mark.parametrize(
+    ("t", "opens"), [("9h", "end"), ("99999999999h", "end"), ("9" * 400, "end"), ("60,9e9", None)]
+)
+def test_past_the_end_is_clamped_with_a_notice(client, demo, t, opens):
+    """However large, a well-formed time opens at the end (PRODUCT §4), never at the start."""
+    response = client.get(f"/r/{demo}", params={"t": t.replace("9e9", "9" * 30)})
     assert response.status_code == 200
     assert "past the end" in response.text
+    moment, duration = response.context["moment"], response.context["recording"].duration
+    if opens == "end":
+        assert moment.start == pytest.approx(duration, abs=0.001)
+    else:  # a range that runs past the end stops at the end
+        assert (moment.start, moment.end) == (60, pytest.approx(duration, abs=0.001))
 
 
 def test_segment_link_t_is_relative_to_the_segment(client, demo):
@@ -89,6 +98,26 @@ def test_break_offers_skip_to_the_next_session(client, demo):
     response = client.get(f"/r/{demo}?t=1h50m")
     assert response.context["next_session"].slug == "round-table"
     assert re.search(r'<p class="skip-break" id="skip-break"\s*>', response.text)
+
+
+def test_the_filter_form_with_nothing_chosen_shows_everything(client, demo):
+    """The form sends every select, empty ones too: "all" is not a speaker named ""."""
+    response = client.get(f"/r/{demo}", params={"t": "0", "kind": "", "speaker": "", "tag": ""})
+    assert response.status_code == 200
+    assert len(response.context["items"]) == 8
+    assert "showing" not in response.text
+
+
+def test_a_speaker_link_spelt_with_accents_leads_to_the_speaker(client, demo):
+    response = client.get("/speakers/gra%C5%BEvydas-morkus", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (
+        301,
+        "/speakers/grazvydas-morkus",
+    )
+    assert client.get("/speakers/gra%C5%BEvydas-morkus").context["speaker"].name == (
+        "Gražvydas Morkus"
+    )
+    assert client.get("/speakers/nobody-at-all").status_code == 404
 
 
 def test_filters_work_as_query_parameters(client, demo):

@@ -124,3 +124,20 @@ def test_oembed_refuses_other_urls(client, demo, url):
 
 def test_oembed_offers_json_only(client, demo, settings):
     assert _oembed(client, f"{SITE}/r/{demo}", format="xml").status_code == 501
+
+
+def test_links_name_the_configured_site_when_one_is_set(settings, database, demo):
+    """Behind a proxy the public address is set (SESSIONNAV_BASE_URL); links use it, and
+    oEmbed answers for it."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    public = settings.model_copy(update={"base_url": "https://talks.example.org/"})
+    with TestClient(create_app(public, database)) as client:
+        text = client.get(f"/r/{demo}?t=2h32m30s").text
+        assert _meta(text, "og:url") == f"https://talks.example.org/r/{demo}?t=9150"
+        asked = f"https://talks.example.org/r/{demo}?t=2h20m"
+        assert client.get("/oembed", params={"url": asked}).status_code == 200
+        other = f"{SITE}/r/{demo}"
+        assert client.get("/oembed", params={"url": other}).status_code == 404

@@ -1,7 +1,5 @@
 """The JSON API under /api/v1 (PRODUCT §6a); every error is documented as it is answered."""
 
-from typing import Any
-
 from app.api import (
     annotations,
     events,
@@ -13,28 +11,10 @@ from app.api import (
     transcripts,
     uploads,
 )
+from app.http.errors import DOCUMENTED_ERRORS
 from app.http.routing import router as make_router
-from app.schemas import ErrorBody
 
-_ERRORS = {
-    400: "a cursor or parameter this API did not give out",
-    403: "a request with cookies but without the page's X-CSRF-Token header",
-    404: "no such recording, segment, speaker, event or annotation",
-    409: "the slug is taken, or a write raced another",
-    413: "the body is larger than the route's limit",
-    415: "the body is not of a type this route reads",
-    422: "a field is missing or wrong; `field` names it",
-    503: "the service is at capacity; try again after Retry-After seconds",
-}
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in _ERRORS.items()
-}
-ERRORS[503]["headers"] = {
-    "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
-}
-
-router = make_router(prefix="/api/v1", responses=ERRORS)
+router = make_router(prefix="/api/v1", responses=DOCUMENTED_ERRORS)
 for module in (
     events,
     uploads,

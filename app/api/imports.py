@@ -40,20 +40,20 @@ async def read_text(request: Request) -> UploadedText:
         if isinstance(text, str):
             return UploadedText(checked(text, field="text"), "text")
         raise Invalid("send a file in the form field 'file' or text in 'text'", field="file")
-    data = bytearray()
+    body = bytearray()
     async for chunk in request.stream():
-        data += chunk
-        if len(data) > MAX_TEXT_BYTES:
+        body += chunk
+        if len(body) > MAX_TEXT_BYTES:
             break
     if content_type == "application/json":
         try:
-            payload = json.loads(decode(bytes(data), field="body"))
+            payload = json.loads(decode(bytes(body), field="body"))
         except ValueError as exc:
             raise Invalid(f"the body is not valid JSON ({exc})", field="body") from None
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
             raise Invalid("text is required (a string)", field="text")
         return UploadedText(checked(payload["text"], field="text"), "text")
-    return UploadedText(decode(bytes(data), field="body"), "body")
+    return UploadedText(decode(bytes(body), field="body"), "body")
 
 
 TextBody = Annotated[UploadedText, Depends(read_text)]

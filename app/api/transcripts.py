@@ -1,13 +1,14 @@
 """Transcripts: JSON under /api/v1 (`router`) and WebVTT/SRT files next to the navigator
 (`files_router`, at /r/{recording}/transcript.vtt for <track> elements and downloads)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Response, status
 
 from app.api.imports import TEXT_BODY_DOC, TextBody
 from app.api.params import AnnotationPath, FromQuery, ToQuery
 from app.deps import PagingDep, SessionDep
+from app.http.errors import DOCUMENTED_ERRORS
 from app.http.routing import router as make_router
 from app.schemas import Page, PlacementProposal, TranscriptCuePublic, TranscriptImported
 from app.services import annotations, placement, recordings, transcripts
@@ -15,7 +16,7 @@ from app.services.subtitles import TranscriptFormat
 from app.sizes import MAX_IMPORT_BODY_BYTES
 
 router = make_router(tags=["transcripts"])
-files_router = make_router(prefix="/r/{recording}", tags=["exports"])
+files_router = make_router(prefix="/r/{recording}", tags=["exports"], responses=DOCUMENTED_ERRORS)
 LanguageQuery = Annotated[
     str | None,
     Query(
@@ -89,7 +90,7 @@ def _file(session, recording: str, language: str | None, format: TranscriptForma
     return Response(body, media_type=f"{FILE_TYPES[format]}; charset=utf-8")
 
 
-_FILE_DOC = {
+_FILE_DOC: dict[TranscriptFormat, dict[int | str, dict[str, Any]]] = {
     format: {200: {"content": {media: {"schema": {"type": "string"}}}, "description": "the file"}}
     for format, media in FILE_TYPES.items()
 }

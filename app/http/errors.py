@@ -6,7 +6,8 @@ Services name fields in their own terms (`start`, `recording`); `locate` finds o
 matched route whether that input was a path or query parameter, else it was in the body.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import psycopg.errors
 from fastapi import FastAPI, Request
@@ -21,6 +22,7 @@ from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from app.db import Session
 from app.errors import DomainError, Overloaded, describe
 from app.http.templating import render
+from app.schemas import ErrorBody
 from app.sizes import human_size
 
 JSON_PREFIXES = ("/api/", "/oembed", "/openapi.json", "/docs", "/redoc", "/media/", "/static/")
@@ -43,6 +45,26 @@ BUSY = "the service is busy; try again in a moment"
 _PARAMETERS: dict[int, dict[str, str]] = {}  # id(route) -> {parameter: location}
 
 
+# Every error the JSON routes can answer, in the one shape they answer it in (OpenAPI).
+_ERRORS = {
+    400: "a cursor or parameter this API did not give out",
+    403: "a request with cookies but without the page's X-CSRF-Token header",
+    404: "no such recording, segment, speaker, event or annotation",
+    409: "the slug is taken, or a write raced another",
+    413: "the body is larger than the route's limit",
+    415: "the body is not of a type this route reads",
+    422: "a field is missing or wrong; `field` names it",
+    503: "the service is at capacity; try again after Retry-After seconds",
+}
+DOCUMENTED_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in _ERRORS.items()
+}
+DOCUMENTED_ERRORS[503]["headers"] = {
+    "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+}
+
+
 class FormRefused(Exception):
     """A form that was refused: the unit of work is rolled back, then `page(session)` shows
     the form again, in a fresh read-only unit of work, with what was typed and why."""
@@ -54,8 +76,10 @@ class FormRefused(Exception):
 
 
 def wants_html(request: Request) -> bool:
-    """People get pages; the API, oEmbed and scripts that ask for JSON get JSON."""
-    if request.url.path.startswith(JSON_PREFIXES):
+    """People get pages; what OpenAPI documents (the API, the transcript files), oEmbed and
+    scripts that ask for JSON get JSON."""
+    route = request.scope.get("route")
+    if request.url.path.startswith(JSON_PREFIXES) or getattr(route, "include_in_schema", False):
         return False
     accept = request.headers.get("accept", "")
     return not ("application/json" in accept and "text/html" not in accept)
@@ -94,7 +118,7 @@ def error_response(
     status: int,
     message: str,
     field: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     if wants_html(request):
         response: Response = error_page(request, status, message)

@@ -50,12 +50,12 @@ class TooLargeAsOurError:
                 if headers.get("content-type", "").startswith("text/plain"):
                     replaced = True
                     limit = scope.get(MAX_BODY_SIZE_SCOPE_KEY)
-                    message = (
+                    text = (
                         f"the request body is larger than the limit of {human_size(limit)}"
                         if limit is not None
                         else "the request body is too large"
                     )
-                    await error_response(Request(scope), 413, message)(scope, receive, send)
+                    await error_response(Request(scope), 413, text)(scope, receive, send)
                     return
             if replaced:
                 return  # the plain-text body of the response we replaced

@@ -7,7 +7,7 @@ enforced as bytes come. Any refusal removes the temp file.
 
 import os
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import anyio.to_thread
 from python_multipart import MultipartParser
@@ -19,6 +19,9 @@ from app.errors import DomainError, Invalid, TooLarge, UnsupportedMedia
 from app.services.media import part_file
 from app.services.uploads import FILE_FIELD, MAX_FIELD_BYTES, MAX_FIELDS, Upload
 from app.sizes import human_size
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 FORM_ALLOWANCE = MAX_FIELDS * (MAX_FIELD_BYTES + 512)  # the body beyond the file itself
 
@@ -36,7 +39,7 @@ class _Receiver:
         self._headers: dict[bytes, bytes] = {}
         self._header = [b"", b""]
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> "MultipartCallbacks":
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": lambda data, a, b: self._add(0, data[a:b]),

@@ -11,7 +11,7 @@ import binascii
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -74,7 +74,7 @@ class Paging:
 
 def paging(
     default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT, *, lenient: bool = False
-) -> Callable[..., Paging]:
+) -> Callable[..., Awaitable[Paging]]:
     """A dependency reading `cursor` and `limit`. `lenient` is for pages people open: a
     refused cursor shows the first page with a notice instead of an error page."""
 

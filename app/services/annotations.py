@@ -102,7 +102,8 @@ def _check(session: Session, recording: Recording, annotation: Annotation) -> No
             raise Invalid("an unplaced annotation has no end", field="end")
         if annotation.segment_id is None:
             raise Invalid("an unplaced annotation must name its segment", field="segment")
-    if None not in (annotation.start, annotation.end) and annotation.end <= annotation.start:
+    start, end = annotation.start, annotation.end
+    if start is not None and end is not None and end <= start:
         raise Invalid("end must be after start", field="end")
     latest = annotation.end if annotation.end is not None else annotation.start
     if latest is not None and recording.duration is not None and latest > recording.duration:
@@ -134,12 +135,14 @@ def _resolve_refs(session: Session, recording: Recording, annotation: Annotation
 
 
 def _set_tags(session: Session, annotation: Annotation, tags: list[str]) -> None:
-    session.exec(delete(AnnotationTag).where(AnnotationTag.annotation_id == annotation.id))
+    assert annotation.id is not None  # the annotation has been flushed
+    session.exec(delete(AnnotationTag).where(col(AnnotationTag.annotation_id) == annotation.id))
     for tag in dict.fromkeys(t.lower() for t in tags):
         session.add(AnnotationTag(annotation_id=annotation.id, tag=tag))
 
 
 def create(session: Session, *, recording: Recording, data: AnnotationCreate) -> Annotation:
+    assert recording.id is not None  # a stored recording
     placement = data.placement or (Placement.unplaced if data.start is None else Placement.exact)
     annotation = Annotation(
         **data.model_dump(exclude={"speaker", "segment", "tags", "reply_to", "placement"}),
@@ -163,6 +166,7 @@ def create(session: Session, *, recording: Recording, data: AnnotationCreate) ->
 def update(session: Session, *, annotation: Annotation, data: AnnotationUpdate) -> Annotation:
     """Placing an unplaced quote is an update that sends start (placement becomes exact)."""
     recording = session.get(Recording, annotation.recording_id)
+    assert recording is not None  # recording_id is a foreign key
     apply_changes(annotation, data, skip={"speaker", "segment", "tags", "placement"})
     if data.placement is not None:
         annotation.placement = data.placement
@@ -202,6 +206,7 @@ def to_public_many(
     events = _by_id(session, Event, {r.event_id for r in recordings.values()})
     shapes = []
     for a in annotations:
+        assert a.id is not None  # stored annotations
         recording, segment = recordings[a.recording_id], segments.get(a.segment_id)
         public = AnnotationPublic(
             **a.model_dump(exclude={"recording_id", "segment_id", "speaker_id", "reply_to_id"}),
@@ -249,7 +254,7 @@ def tags_in(session: Session, *, recording: Recording) -> list[str]:
     return list(
         session.exec(
             select(AnnotationTag.tag)
-            .join(Annotation, Annotation.id == AnnotationTag.annotation_id)
+            .join(Annotation, col(Annotation.id) == AnnotationTag.annotation_id)
             .where(
                 Annotation.recording_id == recording.id,
                 Annotation.visibility == Visibility.public,
@@ -288,10 +293,10 @@ def quotes_of(session: Session, *, speaker: Speaker, limit: int = 500) -> list[A
                 Annotation.visibility == Visibility.public,
             )
             .order_by(
-                Annotation.recording_id,
+                col(Annotation.recording_id),
                 col(Annotation.start).is_(None),
-                Annotation.start,
-                Annotation.id,
+                col(Annotation.start),
+                col(Annotation.id),
             )
             .limit(limit)
         ).all()

@@ -3,6 +3,7 @@
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
 from app.errors import Invalid, NotFound
@@ -29,11 +30,13 @@ def exists(session: Session, model: type[SQLModel], **where: Any) -> bool:
     return session.exec(stmt.limit(1)).first() is not None
 
 
-def apply_changes(row: SQLModel, data: BaseModel, *, skip: set[str] = frozenset()) -> dict:
+def apply_changes(
+    row: SQLModel, data: BaseModel, *, skip: set[str] | None = None
+) -> dict[str, Any]:
     """Copy the fields the client sent; null is refused where the column needs a value."""
     changes = data.model_dump(exclude_unset=True, exclude=skip)
     for key, value in changes.items():
-        column = type(row).__table__.columns.get(key)
+        column = inspect(type(row)).columns.get(key)
         if value is None and column is not None and not column.nullable:
             raise Invalid(f"{key} cannot be null", field=key)
         setattr(row, key, value)

@@ -79,6 +79,6 @@ def delete(session: Session, *, event: Event, media_dir: Path) -> None:
 
 def to_public(session: Session, event: Event) -> EventPublic:
     slugs = session.exec(
-        select(Recording.slug).where(Recording.event_id == event.id).order_by(Recording.id)
+        select(Recording.slug).where(Recording.event_id == event.id).order_by(col(Recording.id))
     ).all()
     return EventPublic(**event.model_dump(), recordings=list(slugs))

@@ -13,6 +13,7 @@ import secrets
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from sqlmodel import Session, col, select
 
@@ -91,6 +92,5 @@ def sweep(media_dir: Path, referenced: Iterable[str]) -> list[Path]:
 
 def referenced_paths(session: Session) -> list[str]:
     """Every media path a recording names."""
-    return list(
-        session.exec(select(Recording.media_path).where(col(Recording.media_path).is_not(None)))
-    )
+    stmt = select(col(Recording.media_path)).where(col(Recording.media_path).is_not(None))
+    return cast(list[str], list(session.exec(stmt)))  # the query keeps only non-null paths

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import links
 from app.errors import Invalid, NotFound
@@ -84,7 +84,7 @@ def _cues(session: Session, annotation: Annotation) -> list[TranscriptCue]:
     """The cues of the quote's session, or of the whole recording when it has none there."""
     stmt = select(TranscriptCue).where(TranscriptCue.recording_id == annotation.recording_id)
     segment = session.get(Segment, annotation.segment_id) if annotation.segment_id else None
-    ordered = (TranscriptCue.start, TranscriptCue.id)
+    ordered = (col(TranscriptCue.start), col(TranscriptCue.id))
     if segment is not None:
         inside = list(
             session.exec(
@@ -107,9 +107,11 @@ def propose(session: Session, *, annotation: Annotation) -> PlacementProposal:
     if not cues:
         raise NotFound("the recording has no transcript to look for the words in", field=field)
     match = best_run(annotation.text, [c.text for c in cues])
+    assert match is not None  # there are cues, so there is a best run
     run = cues[match.first : match.last + 1]
     start, end = run[0].start, run[-1].end
     recording = session.get(Recording, annotation.recording_id)
+    assert recording is not None  # recording_id is a foreign key
     return PlacementProposal(
         annotation=annotation.id,
         start=start,

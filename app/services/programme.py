@@ -104,7 +104,7 @@ def preview(session: Session, *, recording: Recording, text: str) -> ProgrammePr
         )
     )
     taken = {s.slug for s in existing}
-    items = []
+    items: list[ProgrammeItem] = []
     for line in lines:
         if line.end is None:
             continue
@@ -151,6 +151,7 @@ def _close_chapters(lines: list[_Line], recording: Recording, problems: list) ->
 def _check_range(
     line: _Line, recording: Recording, existing: list[Segment], items: list[ProgrammeItem]
 ) -> str | None:
+    assert line.end is not None  # lines without an end are skipped
     if line.end <= line.start:
         return f"ends ({format_time(line.end)}) before it starts ({format_time(line.start)})"
     if recording.duration is not None and line.end > recording.duration:
@@ -161,9 +162,9 @@ def _check_range(
     for other in existing:
         if other.start < line.end and line.start < other.end:
             return f"overlaps the stored segment {other.title!r} ({_span(other)})"
-    for other in items:
-        if other.start < line.end and line.start < other.end:
-            return f"overlaps line {other.line} ({_span(other)})"
+    for item in items:
+        if item.start < line.end and line.start < item.end:
+            return f"overlaps line {item.line} ({_span(item)})"
     return None
 
 

@@ -39,6 +39,7 @@ def list_page(
 def create(session: Session, *, data: RecordingCreate, media_dir: Path) -> Recording:
     """A recording needs exactly the source field its media_kind names; files are probed."""
     event = events.get(session, slug=data.event)
+    assert event.id is not None  # a stored event
     wanted = _SOURCE_FIELD[data.media_kind]
     for kind, field in _SOURCE_FIELD.items():
         given = getattr(data, field) is not None
@@ -54,6 +55,7 @@ def create(session: Session, *, data: RecordingCreate, media_dir: Path) -> Recor
         slug=claim_slug(data.slug, data.title, lambda s: exists(session, Recording, slug=s)),
     )
     if data.media_kind is MediaKind.file:
+        assert data.media_path is not None  # checked above: a file recording needs one
         path = media.resolve_media_path(media_dir, data.media_path)
         try:
             info = video.probe(path)
@@ -78,6 +80,7 @@ def update(session: Session, *, recording: Recording, data: RecordingUpdate) -> 
 
 def _check_duration_holds(session: Session, recording: Recording) -> None:
     """Shortening a recording must not leave segments or annotations past its end."""
+    assert recording.duration is not None  # called when an update sets it
     latest = max(
         session.exec(
             select(func.max(Segment.end)).where(Segment.recording_id == recording.id)
@@ -107,6 +110,7 @@ def delete(session: Session, *, recording: Recording, media_dir: Path) -> None:
 
 def to_public(session: Session, recording: Recording) -> RecordingPublic:
     event = session.get(Event, recording.event_id)
+    assert event is not None  # event_id is a foreign key
     slug = recording.slug
     return RecordingPublic(
         **recording.model_dump(exclude={"event_id"}),

@@ -9,6 +9,7 @@ error, only a search for the words that are there.
 import html
 import re
 from collections import defaultdict
+from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
@@ -76,13 +77,15 @@ def _scope(
     kind: SearchKind | None,
 ) -> Scope:
     """Resolve the filters' slugs (404 naming the parameter when one is unknown)."""
-    recordings = None
+    recordings: list[int] | None = None
     if recording is not None:
         rec = get_one(session, Recording, "recording", "recording", slug=recording)
+        assert rec.id is not None  # a stored recording
         recordings = [rec.id]
     if event is not None:
         ev = get_one(session, Event, "event", "event", slug=event)
-        in_event = list(session.exec(select(Recording.id).where(Recording.event_id == ev.id)))
+        ids = session.exec(select(Recording.id).where(Recording.event_id == ev.id))
+        in_event = cast(list[int], list(ids))  # primary keys are never null
         recordings = in_event if recordings is None else [r for r in recordings if r in in_event]
     speaker_id = (
         get_one(session, Speaker, "speaker", "speaker", slug=speaker).id
@@ -133,7 +136,8 @@ class _Hits:
     """The rows behind a page of hits, fetched once per table, turned into SearchHits."""
 
     def __init__(self, session: Session, by_table: dict[str, list[int]]) -> None:
-        models = {
+        # Told apart at run time: `build` reads the fields each kind of hit has.
+        models: dict[str, Any] = {
             "segment": Segment,
             "speaker": Speaker,
             "annotation": Annotation,

@@ -34,7 +34,7 @@ def list_all(session: Session, *, recording: Recording) -> list[Segment]:
         session.exec(
             select(Segment)
             .where(Segment.recording_id == recording.id)
-            .order_by(Segment.start, Segment.id)
+            .order_by(col(Segment.start), col(Segment.id))
         ).all()
     )
 
@@ -98,6 +98,7 @@ def _check(session: Session, recording: Recording, segment: Segment) -> None:
                 )
         return
     parent = session.get(Segment, segment.parent_id)
+    assert parent is not None  # parent_id is a foreign key
     if parent.id == segment.id or parent.parent_id is not None:
         raise Invalid("segments nest one level only", field="parent")
     if segment.id is not None and exists(session, Segment, parent_id=segment.id):
@@ -111,13 +112,15 @@ def _check(session: Session, recording: Recording, segment: Segment) -> None:
 
 
 def _set_speakers(session: Session, segment: Segment, entries) -> None:
-    session.exec(delete(SegmentSpeaker).where(SegmentSpeaker.segment_id == segment.id))
+    assert segment.id is not None  # the segment has been flushed
+    session.exec(delete(SegmentSpeaker).where(col(SegmentSpeaker.segment_id) == segment.id))
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if entry.speaker in seen:
             raise Invalid(f"speaker {entry.speaker!r} listed twice", field=f"speakers.{i}")
         seen.add(entry.speaker)
         speaker = speaker_service.get(session, slug=entry.speaker, field=f"speakers.{i}")
+        assert speaker.id is not None  # a stored speaker
         session.add(SegmentSpeaker(segment_id=segment.id, speaker_id=speaker.id, role=entry.role))
 
 
@@ -128,6 +131,7 @@ def _parent_id(session: Session, recording: Recording, slug: str | None) -> int 
 
 
 def create(session: Session, *, recording: Recording, data: SegmentCreate) -> Segment:
+    assert recording.id is not None  # a stored recording
     slug = claim_slug(
         data.slug,
         data.title,
@@ -174,9 +178,9 @@ def speakers_of(session: Session, segment: Segment) -> list[tuple[Speaker, Segme
     return list(
         session.exec(
             select(Speaker, SegmentSpeaker)
-            .join(SegmentSpeaker, SegmentSpeaker.speaker_id == Speaker.id)
+            .join(SegmentSpeaker, col(SegmentSpeaker.speaker_id) == Speaker.id)
             .where(SegmentSpeaker.segment_id == segment.id)
-            .order_by(SegmentSpeaker.role, Speaker.name)
+            .order_by(col(SegmentSpeaker.role), col(Speaker.name))
         ).all()
     )
 
@@ -204,10 +208,10 @@ def speakers_by_segment(
     found: dict[int, list[tuple[Speaker, SegmentSpeaker]]] = {}
     for speaker, link in session.exec(
         select(Speaker, SegmentSpeaker)
-        .join(SegmentSpeaker, SegmentSpeaker.speaker_id == Speaker.id)
-        .join(Segment, Segment.id == SegmentSpeaker.segment_id)
+        .join(SegmentSpeaker, col(SegmentSpeaker.speaker_id) == Speaker.id)
+        .join(Segment, col(Segment.id) == SegmentSpeaker.segment_id)
         .where(Segment.recording_id == recording.id)
-        .order_by(SegmentSpeaker.role, Speaker.name)
+        .order_by(col(SegmentSpeaker.role), col(Speaker.name))
     ):
         found.setdefault(link.segment_id, []).append((speaker, link))
     return found
@@ -218,9 +222,9 @@ def sessions_of_speaker(session: Session, *, speaker: Speaker) -> list[tuple[Seg
     return list(
         session.exec(
             select(Segment, Recording)
-            .join(SegmentSpeaker, SegmentSpeaker.segment_id == Segment.id)
-            .join(Recording, Recording.id == Segment.recording_id)
+            .join(SegmentSpeaker, col(SegmentSpeaker.segment_id) == Segment.id)
+            .join(Recording, col(Recording.id) == Segment.recording_id)
             .where(SegmentSpeaker.speaker_id == speaker.id)
-            .order_by(Recording.id, Segment.start)
+            .order_by(col(Recording.id), col(Segment.start))
         ).all()
     )

@@ -7,7 +7,7 @@ academic and courtesy titles left out.
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Speaker
 from app.schemas import SpeakerCreate
@@ -29,7 +29,7 @@ class SpeakerBook:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.by_key: dict[str, Speaker] = {}
-        for speaker in session.exec(select(Speaker).order_by(Speaker.id)):
+        for speaker in session.exec(select(Speaker).order_by(col(Speaker.id))):
             self.by_key.setdefault(speaker.slug, speaker)
             self.by_key.setdefault(name_key(speaker.name), speaker)
 

@@ -183,7 +183,7 @@ def to_webvtt(cues: list[TranscriptCue], speakers: dict[int, Speaker]) -> str:
     """A WebVTT file; a cue's speaker becomes a voice tag (`<v Name>`), as on import."""
     out = ["WEBVTT", ""]
     for cue in cues:
-        voice = speakers.get(cue.speaker_id)
+        voice = speakers.get(cue.speaker_id) if cue.speaker_id is not None else None
         text = _escape(cue.text)
         if voice is not None:
             text = f"<v {_escape(voice.name)}>{text}"

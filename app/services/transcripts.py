@@ -51,7 +51,9 @@ def import_transcript(
     cues = parse(text, format=format, duration=recording.duration, field=field)
     language = language or recording.language
     book = SpeakerBook(session)
-    matched, created, speaker_ids = [], [], {}
+    matched: list[str] = []
+    created: list[str] = []
+    speaker_ids: dict[str | None, int | None] = {}  # by a cue's voice, which may be None
     for voice in dict.fromkeys(c.voice for c in cues if c.voice):
         known = book.find(voice)
         speaker = known or book.get_or_create(voice)
@@ -59,7 +61,8 @@ def import_transcript(
         speaker_ids[voice] = speaker.id
     session.exec(
         delete(TranscriptCue).where(
-            TranscriptCue.recording_id == recording.id, TranscriptCue.language == language
+            col(TranscriptCue.recording_id) == recording.id,
+            col(TranscriptCue.language) == language,
         )
     )
     rows = [
@@ -114,7 +117,8 @@ def speakers_of(session: Session, cues: list[TranscriptCue]) -> dict[int, Speake
     ids = {c.speaker_id for c in cues if c.speaker_id}
     if not ids:
         return {}
-    return {s.id: s for s in session.exec(select(Speaker).where(col(Speaker.id).in_(ids)))}
+    stmt = select(Speaker).where(col(Speaker.id).in_(ids))
+    return {s.id: s for s in session.exec(stmt) if s.id is not None}
 
 
 def to_public(

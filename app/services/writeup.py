@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from app.errors import Invalid
-from app.models import Annotation, AnnotationKind, Placement, Recording
+from app.models import Annotation, AnnotationKind, Placement, Recording, Speaker
 from app.schemas import (
     AnnotationCreate,
     WriteupApplied,
@@ -246,7 +246,7 @@ def apply(session: Session, *, recording: Recording, data: WriteupApply) -> Writ
         segment_service.get(
             session, recording=recording, slug=quote.segment, field=f"quotes.{i}.segment"
         )
-        if _stored(session, recording, speaker.id, quote.text):
+        if _stored(session, recording, speaker, quote.text):
             skipped += 1
             continue
         annotation = annotations.create(
@@ -272,13 +272,13 @@ def apply(session: Session, *, recording: Recording, data: WriteupApply) -> Writ
     )
 
 
-def _stored(session: Session, recording: Recording, speaker_id: int, text: str) -> bool:
+def _stored(session: Session, recording: Recording, speaker: Speaker, text: str) -> bool:
     return (
         session.exec(
             select(Annotation.id)
             .where(
                 Annotation.recording_id == recording.id,
-                Annotation.speaker_id == speaker_id,
+                Annotation.speaker_id == speaker.id,
                 Annotation.kind == AnnotationKind.quote,
                 Annotation.text == text,
             )

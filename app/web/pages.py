@@ -23,7 +23,7 @@ from app.web import navigator, share
 from app.web.moments import Moment, resolve
 
 router = make_router(include_in_schema=False, default_response_class=HTMLResponse)
-TQuery = Annotated[str | None, Query(max_length=100)]
+TQuery = Annotated[str | None, Query(max_length=1000)]  # a well-formed t of any size opens
 FilterQuery = Annotated[str | None, Query(max_length=80)]
 PageOfAnnotations = Annotated[Paging, Depends(paging(navigator.PAGE_SIZE, lenient=True))]
 

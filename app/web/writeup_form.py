@@ -94,5 +94,5 @@ def confirmed(speakers: list[SpeakerRow], quotes: list[QuoteRow]) -> WriteupAppl
         loc, where = error["loc"], ".".join(map(str, error["loc"]))
         if len(loc) > 1 and isinstance(loc[1], int):  # the row as the page numbers it
             number = (chosen if loc[0] == "speakers" else picked)[loc[1]][0]
-            where = f"{loc[0][:-1]} {number}" + "".join(f" ({p})" for p in loc[2:3])
+            where = f"{str(loc[0])[:-1]} {number}" + "".join(f" ({p})" for p in loc[2:3])
         raise Invalid(f"{where}: {error['msg']}", field="form") from None

@@ -1,0 +1,34 @@
+"""`sessionnav` as an operator meets it: a database that cannot be opened is one line that
+says what to do, not a traceback."""
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import make_url
+
+
+def _run(*argv: str, database_url: str, tmp_path) -> subprocess.CompletedProcess:
+    env = {"DATABASE_URL": database_url, "SESSIONNAV_DATA_DIR": str(tmp_path), "PATH": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *argv], env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.postgresql_only
+def test_a_missing_postgresql_database_is_one_line_with_the_fix(database_url, tmp_path):
+    missing = make_url(database_url).set(database="no_such_database_here")
+    result = _run("migrate", database_url=missing.render_as_string(False), tmp_path=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert 'database "no_such_database_here" does not exist' in line
+    assert "createdb" in line and "no_such_database_here" in line
+
+
+def test_an_unreachable_sqlite_file_is_one_line(tmp_path):
+    result = _run(
+        "migrate", database_url=f"sqlite:///{tmp_path}/no/such/folder/x.db", tmp_path=tmp_path
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot open the database")
