@@ -4,6 +4,7 @@ request that carries cookies but no token is refused 403 before a byte of its bo
 import re
 
 import anyio
+import anyio.from_thread
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
@@ -52,7 +53,8 @@ def call(app, method: str, path: str, headers: dict[str, str]) -> tuple[int, boo
         "client": ("127.0.0.1", 1234),
         "server": ("testserver", 80),
     }
-    anyio.run(app, scope, receive, send)
+    with anyio.from_thread.start_blocking_portal() as portal:  # a loop of its own
+        portal.call(app, scope, receive, send)
     return sent["status"], read, sent["body"]
 
 

@@ -3,6 +3,7 @@ everything the request did, a crowd is answered 503 with Retry-After rather than
 and SQLite writers queue for the write lock instead of failing."""
 
 import anyio
+import anyio.from_thread
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, text
@@ -44,7 +45,8 @@ def test_admission_lets_in_as_many_as_there_are_slots_then_refuses():
         async with admission.slot(write=True):  # freed again
             outcomes.append("in")
 
-    anyio.run(main)
+    with anyio.from_thread.start_blocking_portal() as portal:  # a loop of its own
+        portal.call(main)
     assert outcomes == ["refused", "refused", "in"]
 
 
