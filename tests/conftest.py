@@ -24,6 +24,7 @@ from sqlmodel import SQLModel
 from app import models  # noqa: F401  (tables on the metadata)
 from app.config import Settings
 from app.db import Database, Session, get_engine, migrate
+from app.http.transaction import Admission
 from app.main import create_app
 from app.services.demo import ensure_demo_video, load_demo
 
@@ -86,11 +87,34 @@ def media_cache(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory, media_cache) -> Path:
+    """This worker's data folder: the demo video linked in; each test leaves it as it was."""
+    folder = tmp_path_factory.mktemp("data")
+    shutil.copytree(media_cache, folder / "media", copy_function=os.link)
+    return folder
+
+
+def _tidy(data_dir: Path, media_cache: Path) -> None:
+    """Remove what a test added to the data folder (uploads, files it wrote)."""
+    keep = {data_dir / "media", *(data_dir / "media" / p.name for p in media_cache.iterdir())}
+    for path in [*data_dir.iterdir(), *(data_dir / "media").iterdir()]:
+        if path not in keep:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
 @pytest.fixture
-def settings(tmp_path, database_url, media_cache) -> Settings:
-    media = tmp_path / "media"
-    shutil.copytree(media_cache, media, copy_function=os.link)
-    return Settings(data_dir=tmp_path, database_url=database_url, secret_key="test").prepare()
+def settings(data_dir, database_url, media_cache) -> Iterator[Settings]:
+    yield Settings(data_dir=data_dir, database_url=database_url, secret_key="test").prepare()
+    _tidy(data_dir, media_cache)
+
+
+@pytest.fixture(scope="session")
+def shared_app(data_dir, database_url):
+    """One app per worker: building an app's routes costs more than most tests, so `client`
+    gives each test this one with the test's settings, database and admission."""
+    base = Settings(data_dir=data_dir, database_url=database_url, secret_key="test")
+    return create_app(base.prepare(), Database(database_url))
 
 
 def _empty(engine) -> None:
@@ -134,8 +158,12 @@ def session(database) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(settings, database) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, database)) as client:
+def client(shared_app, settings, database) -> Iterator[TestClient]:
+    shared_app.state.settings, shared_app.state.db = settings, database
+    shared_app.state.admission = Admission(
+        slots=database.pool_size, single_writer=database.dialect == "sqlite", wait=3.0
+    )
+    with TestClient(shared_app) as client:
         yield client
 
 
