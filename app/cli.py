@@ -1,6 +1,7 @@
 """The `sessionnav` command. Every command is documented in README.md (a test checks that)."""
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -10,8 +11,9 @@ from sqlalchemy.exc import OperationalError
 from app.config import Settings, get_settings
 from app.db import Database, migrate
 from app.errors import DomainError
+from app.models import Role
 from app.schemas import WriteupApply
-from app.services import events, media, programme, recordings, transcripts, writeup
+from app.services import accounts, events, media, programme, recordings, transcripts, writeup
 from app.services.demo import load_demo
 from app.services.subtitles import TranscriptFormat
 from app.textfiles import decode
@@ -46,15 +48,24 @@ def cmd_demo(_args: argparse.Namespace) -> None:
     print("demo event loaded" if loaded else "demo event already present")
 
 
-def prepare(settings: Settings) -> None:
+def prepare(settings: Settings, address: str = "") -> None:
     """What `serve` does before it answers: migrate, remove what a killed process left in the
-    media folder (app.services.media.sweep), load the demo into an empty database."""
+    media folder (app.services.media.sweep), load the demo into an empty database, and on an
+    install without accounts make the first admin, whose one-time password is shown once."""
     with _database(settings).unit_of_work() as session:
         removed = media.sweep(settings.media_dir, media.referenced_paths(session))
         if settings.demo and not events.any_event(session):
             load_demo(session, media_dir=settings.media_dir)
+        password = accounts.first_admin(session)
     if removed:
         print(f"removed {len(removed)} unfinished or orphaned upload(s) from the media folder")
+    if password:
+        print(
+            f"\nA first account was made. Sign in at {address}/login as\n"
+            f"    username: admin\n    one-time password: {password}\n"
+            "and choose your own password there. This is shown only once.\n",
+            flush=True,
+        )
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -62,8 +73,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = get_settings()
-    prepare(settings)
-    print(f"Session Navigator on http://{args.host}:{args.port}/", flush=True)
+    address = f"http://{args.host}:{args.port}"
+    prepare(settings, address)
+    print(f"Session Navigator on {address}/", flush=True)
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers)
 
 
@@ -115,7 +127,8 @@ def _import_writeup(session, recording, text, args) -> str:
         data = WriteupApply.model_validate(json.loads(text))
     except ValueError as exc:
         raise DomainError(f"not the JSON of confirmed proposals: {exc}") from None
-    result = writeup.apply(session, recording=recording, data=data)
+    actor = accounts.require(accounts.get(session, username=args.as_user), Role.editor)
+    result = writeup.apply(session, recording=recording, data=data, actor=actor)
     return result.model_dump_json(indent=2)
 
 
@@ -124,6 +137,52 @@ IMPORTERS = {
     "programme": _import_programme,
     "writeup": _import_writeup,
 }
+
+
+def _password(args: argparse.Namespace) -> str:
+    """From standard input (--password-stdin, for scripts) or asked twice at a prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise DomainError("the two passwords differ")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> None:
+    """Create an account with a role, or list the accounts."""
+    with _database(get_settings()).unit_of_work() as session:
+        if args.action == "list":
+            for user in accounts.everyone(session):
+                state = " (disabled)" if user.disabled else ""
+                print(f"{user.username:<24} {user.role.value:<8} {user.display_name}{state}")
+            return
+        user = accounts.create_user(
+            session,
+            username=args.username,
+            password=_password(args),
+            role=Role(args.role),
+            display_name=args.name or "",
+        )
+        print(f"account {user.username!r} ({user.role.value}) created")
+
+
+def cmd_token(args: argparse.Namespace) -> None:
+    """Create an API token (printed once), list an account's tokens, or revoke one."""
+    with _database(get_settings()).unit_of_work() as session:
+        if args.action == "revoke":
+            token = accounts.revoke_token(session, token_id=args.id, by=None)
+            print(f"token {token.id} ({token.prefix}...) revoked")
+            return
+        user = accounts.get(session, username=args.username)
+        if args.action == "list":
+            for token in accounts.tokens_of(session, user=user):
+                state = "revoked" if token.revoked_at else "active"
+                print(f"{token.id:>6}  {token.prefix}...  {state:<8} {token.name}")
+            return
+        token, secret = accounts.create_token(session, user=user, name=args.name or "")
+        print(f"token {token.id} for {user.username}; send it as 'Authorization: Bearer TOKEN':")
+        print(secret)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,12 +212,39 @@ def build_parser() -> argparse.ArgumentParser:
     kinds.choices["transcript"].add_argument("--language", help="BCP 47 tag")
     kinds.choices["programme"].add_argument("--dry-run", action="store_true")
     kinds.choices["writeup"].add_argument("--apply", action="store_true")
+    kinds.choices["writeup"].add_argument(
+        "--as", dest="as_user", default="admin", help="the editor the quotes are stored by"
+    )
+    users = commands.add_parser("user", help=cmd_user.__doc__).add_subparsers(
+        dest="action", required=True
+    )
+    create = users.add_parser("create", help="a new account; the password is asked for")
+    create.add_argument("username")
+    create.add_argument("--role", choices=[r.value for r in Role], default=Role.member.value)
+    create.add_argument("--name", help="the name shown on the account's annotations")
+    create.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    users.add_parser("list", help="every account with its role")
+    users.choices["create"].set_defaults(func=cmd_user)
+    users.choices["list"].set_defaults(func=cmd_user)
+    tokens = commands.add_parser("token", help=cmd_token.__doc__).add_subparsers(
+        dest="action", required=True
+    )
+    made = tokens.add_parser("create", help="a new API token for an account, printed once")
+    made.add_argument("username")
+    made.add_argument("--name", help="what the token is for")
+    tokens.add_parser("list", help="an account's tokens").add_argument("username")
+    tokens.add_parser("revoke", help="revoke a token by its number").add_argument("id", type=int)
+    for action in tokens.choices.values():
+        action.set_defaults(func=cmd_token)
     return parser
 
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except DomainError as exc:
+        sys.exit(f"error: {exc.message}")
 
 
 if __name__ == "__main__":

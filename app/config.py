@@ -4,7 +4,8 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from limits import parse
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +23,20 @@ class Settings(BaseSettings):
     youtube_api_url: str = "https://www.youtube.com/iframe_api"
     db_pool: int = Field(default=10, ge=1, le=200)
     queue_seconds: float = Field(default=3.0, gt=0, le=60)
+    signup: bool = True
+    rate_limit_storage: str = "memory://"
+    rate_limit_prefix: str = Field(default="sessionnav", min_length=1, max_length=100)
+    write_limit: str = "120/minute"
+    uploads_for_members: bool = False
+    upload_quota_count: int = Field(default=100, ge=0)
+    upload_quota_bytes: int = Field(default=20 * 1024**3, ge=0)
+
+    @field_validator("write_limit")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        """A rate in limits' notation ("120/minute"), refused at start when mistyped."""
+        parse(value)  # ValueError names what it could not read
+        return value
 
     @property
     def media_dir(self) -> Path:

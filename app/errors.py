@@ -31,8 +31,23 @@ class BadRequest(DomainError):
     """Input no client of ours would send, e.g. a pagination cursor we did not give out."""
 
 
+class SignInNeeded(DomainError):
+    """Nobody is signed in, and what was asked needs an account."""
+
+    status_code = 401
+
+
 class Forbidden(DomainError):
     status_code = 403
+
+
+class TooMany(DomainError):
+    """Too many attempts: the client should wait `retry_after` seconds."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field, headers={"Retry-After": str(retry_after)})
 
 
 class NotFound(DomainError):

@@ -76,6 +76,11 @@ def placement_url(annotation_id: int) -> str:
     return f"/a/{annotation_id}/placement"
 
 
+def login_url(next_url: str | None = None) -> str:
+    """The sign-in page; after signing in the browser goes to `next_url` (a path here)."""
+    return "/login" + (f"?{urlencode({'next': next_url})}" if next_url else "")
+
+
 def search_url(**params: str | None) -> str:
     """The search page; empty parameters are left out."""
     kept = {k: v for k, v in params.items() if v}

@@ -66,6 +66,23 @@ class Visibility(StrEnum):
     private = "private"
 
 
+class Role(StrEnum):
+    """What an account may do (PRODUCT §6b); each role may do all the ones before it too.
+    Anonymous visitors have no account and read published, public content."""
+
+    member = "member"  # own annotations and replies
+    editor = "editor"  # events, recordings, segments, speakers, imports, quotes, moderation
+    admin = "admin"  # everything, accounts and the audit log
+
+
+class AuditAction(StrEnum):
+    created = "created"
+    changed = "changed"
+    hid = "hid"
+    restored = "restored"
+    deleted = "deleted"
+
+
 class Placement(StrEnum):
     exact = "exact"
     approximate = "approximate"
@@ -99,6 +116,10 @@ class Recording(SQLModel, table=True):
     language: str = Field(default="en", max_length=35)
     poster: str | None = Field(default=None, max_length=2000)
     published: bool = True
+    uploaded_by_id: int | None = Field(
+        default=None, foreign_key="account.id", ondelete="SET NULL", index=True
+    )
+    media_bytes: int | None = Field(default=None, sa_type=sa.BigInteger)  # for upload quotas
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -180,6 +201,10 @@ class Annotation(SQLModel, table=True):
     visibility: Visibility = Field(
         default=Visibility.public, sa_type=_enum(Visibility, "visibility")
     )
+    owner_id: int | None = Field(
+        default=None, foreign_key="account.id", ondelete="SET NULL", index=True
+    )
+    hidden_at: datetime | None = None  # hidden by an editor: out of every public view
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -208,6 +233,64 @@ class TranscriptCue(SQLModel, table=True):
     end: float
     text: str = Field(sa_type=sa.Text)
     language: str = Field(default="en", max_length=35)
+
+
+class User(SQLModel, table=True):
+    """An account. ("user" is a reserved word in PostgreSQL, hence the table's name.)"""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True)  # lower-case; how people sign in
+    display_name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=300)
+    role: Role = Field(default=Role.member, sa_type=_enum(Role, "role"))
+    must_change_password: bool = False  # a one-time password: changed at the first sign-in
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    """A token for scripts (`Authorization: Bearer`), shown once and stored hashed."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=12)  # the token's first characters, to tell tokens apart
+    name: str = Field(default="", max_length=100)
+    user_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who created, changed, hid, restored or deleted what, and when (shown to admins)."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(
+        default=None, foreign_key="account.id", ondelete="SET NULL", index=True
+    )
+    actor_name: str = Field(default="", max_length=40)  # kept when the account goes
+    action: AuditAction = Field(sa_type=_enum(AuditAction, "audit_action"))
+    subject: str = Field(max_length=40)  # "annotation", "recording", ...
+    subject_id: int | None = None
+    summary: str = Field(default="", sa_type=sa.Text)
 
 
 class SearchKind(StrEnum):

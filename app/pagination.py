@@ -20,15 +20,14 @@ T = TypeVar("T")
 
 
 def after(
-    columns: Sequence[SQLColumnExpression[Any]], values: Sequence[Any]
+    columns: Sequence[SQLColumnExpression[Any]], values: Sequence[Any], *, newest: bool = False
 ) -> ColumnElement[bool]:
-    """Rows strictly after `values` in the order of `columns` (row-value comparison)."""
+    """Rows strictly after `values` in the order of `columns` (row-value comparison);
+    `newest` walks the columns downwards."""
+    first = columns[0] < values[0] if newest else columns[0] > values[0]
     if len(columns) == 1:
-        return columns[0] > values[0]
-    return or_(
-        columns[0] > values[0],
-        (columns[0] == values[0]) & after(columns[1:], values[1:]),
-    )
+        return first
+    return or_(first, (columns[0] == values[0]) & after(columns[1:], values[1:], newest=newest))
 
 
 def keyset_page(
@@ -37,12 +36,16 @@ def keyset_page(
     columns: Sequence[SQLColumnExpression[Any]],
     key: Key | None,
     limit: int,
+    *,
+    newest: bool = False,
 ) -> tuple[list[T], Key | None]:
     """One page of `stmt` ordered by `columns` (model attributes, `col(Model.field)`, the
-    last of them unique), and the key to ask for the next page with (None on the last page)."""
+    last of them unique; descending with `newest`), and the key to ask for the next page with
+    (None on the last page)."""
     if key:  # None or [] for the first page
-        stmt = stmt.where(after(columns, key))
-    rows = list(session.exec(stmt.order_by(*columns).limit(limit + 1)).all())
+        stmt = stmt.where(after(columns, key, newest=newest))
+    order = [cast(ColumnElement[Any], c).desc() for c in columns] if newest else columns
+    rows = list(session.exec(stmt.order_by(*order).limit(limit + 1)).all())
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

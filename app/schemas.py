@@ -16,8 +16,10 @@ from pydantic import (
 
 from app.models import (
     AnnotationKind,
+    AuditAction,
     MediaKind,
     Placement,
+    Role,
     SearchKind,
     SegmentKind,
     SpeakerRole,
@@ -293,6 +295,11 @@ class AnnotationPublic(BaseModel):
     author: str
     visibility: Visibility
     reply_to: int | None
+    owner: str | None = Field(description="the username of the account it belongs to")
+    hidden: bool = Field(description="hidden by an editor (only they and its owner see it)")
+    replies: list["AnnotationPublic"] = Field(
+        description="the replies the requester may see, oldest first (one level deep)"
+    )
     created_at: datetime
     updated_at: datetime
     links: dict[str, str]
@@ -434,3 +441,21 @@ class PlacementProposal(BaseModel):
     confidence: int = Field(ge=0, le=100, description="how well the words match, 0-100")
     cues: list[int] = Field(description="ids of the transcript cues that hold the words")
     url: str
+
+
+# Accounts and the audit log
+
+
+class UserPublic(BaseModel):
+    username: str
+    display_name: str
+    role: Role
+
+
+class AuditEntryPublic(BaseModel):
+    at: datetime
+    actor: str = Field(description="the username, as it was then")
+    action: AuditAction
+    subject: str
+    subject_id: int | None
+    summary: str

@@ -1,34 +1,38 @@
-from collections import defaultdict
+"""Annotations and quotes: reading them as the viewer may (app.services.access), and the
+rules of writing them (PRODUCT §3, §6b). Every write is recorded in the audit log."""
 
 from sqlmodel import Session, col, delete, select
 
-from app import links
-from app.errors import Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.models import (
     Annotation,
     AnnotationKind,
     AnnotationTag,
-    Event,
+    AuditAction,
     Placement,
     Recording,
-    Segment,
-    Speaker,
+    Role,
+    User,
     Visibility,
     utcnow,
 )
 from app.pagination import DEFAULT_LIMIT, Key, keyset_page
-from app.schemas import MAX_ID, AnnotationCreate, AnnotationPublic, AnnotationUpdate
+from app.schemas import MAX_ID, AnnotationCreate, AnnotationUpdate
+from app.services import access, audit
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
-from app.services.citations import citation
+from app.services.accounts import at_least, require
 from app.services.common import apply_changes
 from app.timecodes import format_time
 
+SUBJECT = "annotation"
 
-def get(session: Session, *, annotation_id: int) -> Annotation:
-    """Private annotations stay invisible until accounts exist to say whose they are."""
+
+def get(session: Session, *, annotation_id: int, viewer: User | None) -> Annotation:
+    """The annotation, if `viewer` may see it: an invisible one is "not found", not "not
+    allowed", so its existence is not given away."""
     annotation = session.get(Annotation, annotation_id) if 0 < annotation_id <= MAX_ID else None
-    if annotation is None or annotation.visibility is Visibility.private:
+    if annotation is None or not access.may_see(viewer, annotation):
         raise NotFound(f"no annotation {annotation_id}", field="annotation")
     return annotation
 
@@ -44,6 +48,7 @@ def list_page(
     tag: str | None = None,
     key: Key | None = None,
     limit: int = DEFAULT_LIMIT,
+    viewer: User | None,
 ) -> tuple[list[Annotation], Key | None]:
     """Annotations in time order, then the unplaced ones; a window keeps only those starting
     in [start, end], a range scan on ix_annotation_recording_start.
@@ -55,7 +60,7 @@ def list_page(
         raise Invalid("'to' must not be before 'from'", field="to")
     stmt = select(Annotation).where(
         Annotation.recording_id == recording.id,
-        Annotation.visibility == Visibility.public,
+        access.visible_to(viewer),
         col(Annotation.reply_to_id).is_(None),
     )
     if start is not None:
@@ -141,33 +146,85 @@ def _set_tags(session: Session, annotation: Annotation, tags: list[str]) -> None
         session.add(AnnotationTag(annotation_id=annotation.id, tag=tag))
 
 
-def create(session: Session, *, recording: Recording, data: AnnotationCreate) -> Annotation:
-    assert recording.id is not None  # a stored recording
+def _check_curation(actor: User, annotation: Annotation) -> None:
+    """Quotes speak for a speaker and are cited as such: editors curate them."""
+    if annotation.kind is AnnotationKind.quote and not at_least(actor, Role.editor):
+        raise Forbidden("quotes are curated by editors; add a note instead", field="kind")
+
+
+def create(
+    session: Session, *, recording: Recording, data: AnnotationCreate, actor: User
+) -> Annotation:
+    """A new annotation (or reply) owned by `actor`, shown under their name."""
+    assert recording.id is not None and actor.id is not None  # stored rows
     placement = data.placement or (Placement.unplaced if data.start is None else Placement.exact)
     annotation = Annotation(
         **data.model_dump(exclude={"speaker", "segment", "tags", "reply_to", "placement"}),
         placement=placement,
         recording_id=recording.id,
+        owner_id=actor.id,
     )
+    if not (annotation.author and at_least(actor, Role.editor)):  # editors may name a source
+        annotation.author = actor.display_name or actor.username
     if data.reply_to is not None:
-        parent = session.get(Annotation, data.reply_to)
-        if parent is None or parent.recording_id != recording.id:
-            raise Invalid(f"no annotation {data.reply_to} on this recording", field="reply_to")
+        parent = _parent(session, recording, data.reply_to, actor)
         annotation.reply_to_id = parent.id
+        if data.start is None:  # a reply is about its annotation's moment
+            annotation.start, annotation.end = parent.start, parent.end
+            annotation.placement, annotation.segment_id = parent.placement, parent.segment_id
+    _check_curation(actor, annotation)
     _resolve_refs(session, recording, annotation, data)
     _check(session, recording, annotation)
     session.add(annotation)
     session.flush()
     _set_tags(session, annotation, data.tags)
     session.flush()
+    _audit(session, actor, AuditAction.created, annotation)
     return annotation
 
 
-def update(session: Session, *, annotation: Annotation, data: AnnotationUpdate) -> Annotation:
-    """Placing an unplaced quote is an update that sends start (placement becomes exact)."""
+def _parent(session: Session, recording: Recording, parent_id: int, actor: User) -> Annotation:
+    """What a reply answers: an annotation of the same recording the author can see, not
+    itself a reply (threads are one level deep)."""
+    parent = session.get(Annotation, parent_id)
+    if parent is None or parent.recording_id != recording.id or not access.may_see(actor, parent):
+        raise Invalid(f"no annotation {parent_id} on this recording", field="reply_to")
+    if parent.reply_to_id is not None:
+        raise Invalid("a reply answers an annotation, not another reply", field="reply_to")
+    return parent
+
+
+def _audit(session: Session, actor: User, action: AuditAction, annotation: Annotation) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        subject=SUBJECT,
+        subject_id=annotation.id,
+        summary=_summary(annotation),
+    )
+
+
+def _summary(annotation: Annotation) -> str:
+    """What the audit log says of it: a private annotation's text is its owner's alone."""
+    when = format_time(annotation.start) if annotation.start is not None else "unplaced"
+    if annotation.visibility is not Visibility.public:
+        return f"private {annotation.kind.value} at {when}"
+    return f"{annotation.kind.value} at {when}: {annotation.text[:200]}"
+
+
+def update(
+    session: Session, *, annotation: Annotation, data: AnnotationUpdate, actor: User | None
+) -> Annotation:
+    """Placing an unplaced quote is an update that sends start (placement becomes exact).
+    The owner, an editor or an admin may change it; only its owner sets who may see it."""
+    editor = access.check_change(actor, annotation)
+    if "visibility" in data.model_fields_set and annotation.owner_id != editor.id:
+        raise Forbidden("only its author decides who sees an annotation", field="visibility")
     recording = session.get(Recording, annotation.recording_id)
     assert recording is not None  # recording_id is a foreign key
     apply_changes(annotation, data, skip={"speaker", "segment", "tags", "placement"})
+    _check_curation(editor, annotation)
     if data.placement is not None:
         annotation.placement = data.placement
     elif "start" in data.model_fields_set and annotation.placement is Placement.unplaced:
@@ -179,125 +236,38 @@ def update(session: Session, *, annotation: Annotation, data: AnnotationUpdate) 
     annotation.updated_at = utcnow()
     session.add(annotation)
     session.flush()
+    _audit(session, editor, AuditAction.changed, annotation)
     return annotation
 
 
-def delete_annotation(session: Session, *, annotation: Annotation) -> None:
+def delete_annotation(session: Session, *, annotation: Annotation, actor: User | None) -> None:
+    """Gone, with its replies (their authors' too: a thread does not outlive its start)."""
+    editor = access.check_change(actor, annotation)
+    _audit(session, editor, AuditAction.deleted, annotation)
     session.delete(annotation)
     session.flush()
 
 
-def to_public_many(
-    session: Session, annotations: list[Annotation], *, site: str
-) -> list[AnnotationPublic]:
-    """Public shapes for a page, with tags, speakers, segments and events fetched once per
-    page; `site` is the site's address, for the citation's absolute link."""
-    ids = [a.id for a in annotations]
-    tags: dict[int, list[str]] = defaultdict(list)
-    for annotation_id, tag in session.exec(
-        select(AnnotationTag.annotation_id, AnnotationTag.tag)
-        .where(col(AnnotationTag.annotation_id).in_(ids))
-        .order_by(AnnotationTag.tag)
-    ):
-        tags[annotation_id].append(tag)
-    speakers = _by_id(session, Speaker, {a.speaker_id for a in annotations})
-    segments = _by_id(session, Segment, {a.segment_id for a in annotations})
-    recordings = _by_id(session, Recording, {a.recording_id for a in annotations})
-    events = _by_id(session, Event, {r.event_id for r in recordings.values()})
-    shapes = []
-    for a in annotations:
-        assert a.id is not None  # stored annotations
-        recording, segment = recordings[a.recording_id], segments.get(a.segment_id)
-        public = AnnotationPublic(
-            **a.model_dump(exclude={"recording_id", "segment_id", "speaker_id", "reply_to_id"}),
-            recording=recording.slug,
-            start_tc=format_time(a.start) if a.start is not None else None,
-            end_tc=format_time(a.end) if a.end is not None else None,
-            speaker=speaker_service.to_public(speakers[a.speaker_id]) if a.speaker_id else None,
-            segment=segment.slug if segment else None,
-            segment_title=segment.title if segment else None,
-            tags=tags[a.id],
-            reply_to=a.reply_to_id,
-            links={
-                "permalink": links.annotation_url(a.id),
-                "navigator": _navigator_link(a, recording, segment),
-            },
-            citation="",
-        )
-        public.citation = citation(
-            public, event=events[recording.event_id], recording=recording, site=site
-        )
-        shapes.append(public)
-    return shapes
+def set_hidden(session: Session, *, annotation: Annotation, hidden: bool, actor: User) -> None:
+    """Moderation: a hidden annotation leaves every public view and waits in the queue;
+    restoring brings it back as it was."""
+    require(actor, Role.editor)
+    if (annotation.hidden_at is not None) == hidden:
+        return
+    annotation.hidden_at = utcnow() if hidden else None
+    session.add(annotation)
+    session.flush()
+    action = AuditAction.hid if hidden else AuditAction.restored
+    _audit(session, actor, action, annotation)
 
 
-def to_public(session: Session, annotation: Annotation, *, site: str) -> AnnotationPublic:
-    return to_public_many(session, [annotation], site=site)[0]
-
-
-def _navigator_link(annotation: Annotation, recording: Recording, segment: Segment | None) -> str:
-    """Placed annotations open at their second; unplaced ones at their session."""
-    if annotation.start is None and segment is not None:
-        return links.segment_url(recording.slug, segment.slug)
-    return links.recording_url(recording.slug, annotation.start, annotation.end)
-
-
-def _by_id(session: Session, model, ids: set[int | None]) -> dict:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
-
-
-def tags_in(session: Session, *, recording: Recording) -> list[str]:
-    """The tags used on a recording's public annotations, for a filter menu."""
-    return list(
-        session.exec(
-            select(AnnotationTag.tag)
-            .join(Annotation, col(Annotation.id) == AnnotationTag.annotation_id)
-            .where(
-                Annotation.recording_id == recording.id,
-                Annotation.visibility == Visibility.public,
-            )
-            .distinct()
-            .order_by(AnnotationTag.tag)
-        ).all()
+def hidden_page(
+    session: Session, *, key: Key | None, limit: int, actor: User
+) -> tuple[list[Annotation], Key | None]:
+    """The moderation queue: hidden annotations, the newest first. Private
+    ones hidden before they were made private stay out of it: they are their owner's."""
+    require(actor, Role.editor)
+    stmt = select(Annotation).where(
+        col(Annotation.hidden_at).is_not(None), Annotation.visibility == Visibility.public
     )
-
-
-def speakers_in(session: Session, *, recording: Recording) -> list[Speaker]:
-    """The speakers named by a recording's public annotations, for a filter menu."""
-    return list(
-        session.exec(
-            select(Speaker)
-            .where(
-                col(Speaker.id).in_(
-                    select(Annotation.speaker_id).where(
-                        Annotation.recording_id == recording.id,
-                        Annotation.visibility == Visibility.public,
-                    )
-                )
-            )
-            .order_by(Speaker.name)
-        ).all()
-    )
-
-
-def quotes_of(session: Session, *, speaker: Speaker, limit: int = 500) -> list[Annotation]:
-    """A speaker's public annotations across recordings, in recording then time order."""
-    return list(
-        session.exec(
-            select(Annotation)
-            .where(
-                Annotation.speaker_id == speaker.id,
-                Annotation.visibility == Visibility.public,
-            )
-            .order_by(
-                col(Annotation.recording_id),
-                col(Annotation.start).is_(None),
-                col(Annotation.start),
-                col(Annotation.id),
-            )
-            .limit(limit)
-        ).all()
-    )
+    return keyset_page(session, stmt, [col(Annotation.id)], key, limit, newest=True)

@@ -6,7 +6,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from app import video
-from app.models import AnnotationKind, Event, MediaKind, Placement, Speaker
+from app.errors import NotFound
+from app.models import AnnotationKind, Event, MediaKind, Placement, Role, Speaker, User
 from app.schemas import (
     AnnotationCreate,
     EventCreate,
@@ -14,7 +15,7 @@ from app.schemas import (
     SegmentCreate,
     SpeakerCreate,
 )
-from app.services import annotations, events, recordings, segments, speakers
+from app.services import accounts, annotations, events, recordings, segments, speakers
 from app.services.common import exists
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "clusters-open-boundaries-2019.json"
@@ -58,6 +59,7 @@ def load_demo(session: Session, *, media_dir: Path, progress: bool = True) -> bo
             speakers.create(session, data=SpeakerCreate(**item))
     for item in data["segments"]:
         segments.create(session, recording=recording, data=SegmentCreate(**item))
+    organiser = _organiser(session)
     for item in data["quotes"]:
         annotations.create(
             session,
@@ -68,5 +70,26 @@ def load_demo(session: Session, *, media_dir: Path, progress: bool = True) -> bo
                 placement=Placement.unplaced,
                 author="Russian Cluster Observatory write-up",
             ),
+            actor=organiser,
         )
     return True
+
+
+def _organiser(session: Session) -> User:
+    """The account the demo's quotes belong to: an editor nobody signs in as (it has no
+    password and is disabled); editors and admins manage its quotes."""
+    try:
+        return accounts.get(session, username="organiser")
+    except NotFound:
+        pass
+    organiser = accounts.create_user(
+        session,
+        username="organiser",
+        password=None,
+        role=Role.editor,
+        display_name="The organiser",
+    )
+    organiser.disabled = True
+    session.add(organiser)
+    session.flush()
+    return organiser

@@ -22,6 +22,7 @@ from app.models import (
     Segment,
     Speaker,
     TranscriptCue,
+    User,
 )
 from app.pagination import Key
 from app.schemas import SearchHit
@@ -75,6 +76,7 @@ def _scope(
     recording: str | None,
     speaker: str | None,
     kind: SearchKind | None,
+    viewer: User | None,
 ) -> Scope:
     """Resolve the filters' slugs (404 naming the parameter when one is unknown)."""
     recordings: list[int] | None = None
@@ -93,7 +95,7 @@ def _scope(
         else None
     )
     kinds = frozenset([kind] if kind else SearchKind)
-    return Scope(recordings=recordings, speaker=speaker_id, kinds=kinds)
+    return Scope(recordings=recordings, speaker=speaker_id, kinds=kinds, viewer=viewer)
 
 
 def search(
@@ -106,10 +108,13 @@ def search(
     kind: SearchKind | None = None,
     limit: int = 20,
     key: Key | None = None,
+    viewer: User | None = None,
 ) -> tuple[list[SearchHit], Key | None]:
     """Ranked hits, best first, each with a snippet and a deep link; and the next page's key
     (an offset into the ranking: ranked results are read from the top)."""
-    scope = _scope(session, event=event, recording=recording, speaker=speaker, kind=kind)
+    scope = _scope(
+        session, event=event, recording=recording, speaker=speaker, kind=kind, viewer=viewer
+    )
     offset = key[0] if key else 0
     terms = parse_query(q)
     if not terms or scope.recordings == []:

@@ -10,10 +10,11 @@ stored tsvector column per table (``fts_document``) with a GIN index on it.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Dialect, bindparam, text
 from sqlmodel import Session
 
-from app.models import SearchKind
+from app.models import SearchKind, User
+from app.services import access
 
 START, STOP = "\ue000", "\ue001"  # private-use characters: never markup, rare in real text
 
@@ -44,11 +45,19 @@ class Term:
 
 @dataclass(frozen=True)
 class Scope:
-    """Filters, already resolved to ids; `recordings` None means every recording."""
+    """Filters, already resolved to ids; `recordings` None means every recording. Annotations
+    are the ones `viewer` may see (app.services.access)."""
 
     recordings: list[int] | None
     speaker: int | None
     kinds: frozenset[SearchKind]
+    viewer: User | None = None
+
+
+def _visible(scope: Scope, alias: str, dialect: Dialect) -> str:
+    """The access rule for annotations as SQL on `alias`, from app.services.access itself."""
+    rule = access.visible_to(scope.viewer, access.ANNOTATION.alias(alias))
+    return f"({rule.compile(dialect=dialect, compile_kwargs={'literal_binds': True})})"
 
 
 def fts5_query(terms: Sequence[Term]) -> str:
@@ -74,11 +83,11 @@ def tsvector(table: str, alias: str) -> str:
     return f"{alias}.fts_document"
 
 
-def _filters(table: str, scope: Scope, kinds: frozenset[SearchKind]) -> list[str]:
+def _filters(table: str, scope: Scope, kinds: frozenset[SearchKind], dialect: Dialect) -> list[str]:
     """WHERE clauses restricting one table's matches to the scope."""
     where: list[str] = []
     if table == "annotation":
-        where.append("a.visibility = 'public'")
+        where.append(_visible(scope, "a", dialect))
         if SearchKind.quote not in kinds:
             where.append("a.kind != 'quote'")
         elif SearchKind.annotation not in kinds:
@@ -89,7 +98,7 @@ def _filters(table: str, scope: Scope, kinds: frozenset[SearchKind]) -> list[str
                 "(p.id IN (SELECT ss.speaker_id FROM segment_speaker ss JOIN segment s2 "
                 "ON s2.id = ss.segment_id WHERE s2.recording_id IN :recordings) "
                 "OR p.id IN (SELECT a2.speaker_id FROM annotation a2 WHERE a2.recording_id "
-                "IN :recordings AND a2.visibility = 'public') "
+                f"IN :recordings AND {_visible(Scope(None, None, frozenset()), 'a2', dialect)}) "
                 "OR p.id IN (SELECT c2.speaker_id FROM transcript_cue c2 "
                 "WHERE c2.recording_id IN :recordings))"
             )
@@ -139,7 +148,7 @@ class SQLiteBackend:
         for table in _tables(scope):
             alias, fts = ALIAS[table], f"fts_{table}"
             weights = ", ".join(["4.0"] + ["1.0"] * (len(INDEXED[table]) - 1))
-            filters = _filters(table, scope, scope.kinds)
+            filters = _filters(table, scope, scope.kinds, session.get_bind().dialect)
             # Joining the table costs a lookup per match: only when a filter needs it.
             join = f"JOIN {table} {alias} ON {alias}.id = {fts}.rowid " if filters else ""
             parts.append(
@@ -185,7 +194,8 @@ class PostgresBackend:
         parts = []
         for table in _tables(scope):
             alias, vector = ALIAS[table], tsvector(table, ALIAS[table])
-            where = [f"{vector} @@ {_TSQUERY}", *_filters(table, scope, scope.kinds)]
+            dialect = session.get_bind().dialect
+            where = [f"{vector} @@ {_TSQUERY}", *_filters(table, scope, scope.kinds, dialect)]
             parts.append(
                 f"SELECT {_kind_column(table)} AS kind, {alias}.id AS id, "
                 f"-ts_rank({vector}, {_TSQUERY_ONCE}) AS score FROM {table} {alias} "

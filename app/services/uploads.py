@@ -7,22 +7,26 @@ the same service and checks as the JSON API. Any refusal removes the temp file.
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from app import video
-from app.errors import Invalid, validated
-from app.models import MediaKind, Recording
+from app.errors import Invalid, TooLarge, TooMany, validated
+from app.models import MediaKind, Recording, Role, User, utcnow
 from app.schemas import RecordingCreate
 from app.services import media, recordings
+from app.services.accounts import at_least
 from app.services.common import exists
+from app.sizes import human_size
 from app.slugs import claim_slug
 
 FILE_FIELD, LINK_FIELD = "file", "url"
 TEXT_FIELDS = frozenset({"event", "title", "slug", "language"})
 MAX_FIELDS, MAX_FIELD_BYTES = 20, 16 * 1024
+QUOTA_WINDOW = timedelta(days=1)  # the count quota counts the files of the last day
 # Only what browsers play in <video>/<audio>; other media would be stored but never play.
 EXTENSIONS = {
     "video/mp4": ".mp4",
@@ -39,6 +43,57 @@ EXTENSIONS = {
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
 _YOUTUBE_HOSTS = {"youtube.com", "m.youtube.com", "youtube-nocookie.com", "music.youtube.com"}
 _URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """How large one upload may be: the site's limit, or what is left of the uploader's
+    quota, and how that limit reads in a refusal."""
+
+    max_bytes: int
+    limit: str
+
+
+def allowance(
+    session: Session,
+    *,
+    actor: User,
+    max_upload_bytes: int,
+    quota_count: int,
+    quota_bytes: int,
+) -> Allowance:
+    """What `actor` may upload now: at most `quota_count` files a day (429, Retry-After until
+    the oldest of them is a day old) and `quota_bytes` stored in all (413). Admins have no
+    quota."""
+    site_limit = Allowance(max_upload_bytes, f"the upload limit of {human_size(max_upload_bytes)}")
+    if at_least(actor, Role.admin):
+        return site_limit
+    mine = Recording.uploaded_by_id == actor.id
+    today = list(
+        session.exec(
+            select(Recording.created_at)
+            .where(mine, col(Recording.media_bytes).is_not(None))
+            .where(Recording.created_at >= utcnow() - QUOTA_WINDOW)
+            .order_by(col(Recording.created_at))
+        )
+    )
+    if len(today) >= quota_count:
+        oldest = today[0].replace(tzinfo=UTC) if today else utcnow()
+        wait = max(60, int((oldest + QUOTA_WINDOW - utcnow()).total_seconds()))
+        raise TooMany(
+            f"you have uploaded {len(today)} files in a day, your quota; try again later",
+            retry_after=wait,
+            field=FILE_FIELD,
+        )
+    used = session.exec(select(func.sum(col(Recording.media_bytes))).where(mine)).one() or 0
+    left = quota_bytes - used
+    if left <= 0:
+        raise TooLarge(
+            f"your upload quota of {human_size(quota_bytes)} is used up", field=FILE_FIELD
+        )
+    if left < max_upload_bytes:
+        return Allowance(left, f"what is left of your upload quota ({human_size(left)})")
+    return site_limit
 
 
 @dataclass
@@ -94,7 +149,9 @@ def youtube_id(text: str) -> str | None:
     return candidate
 
 
-def create_from_link(session: Session, *, fields: dict[str, str], media_dir: Path) -> Recording:
+def create_from_link(
+    session: Session, *, fields: dict[str, str], media_dir: Path, actor: User
+) -> Recording:
     """An external MP4/WebM/HLS URL or a YouTube video, through the same service as the API."""
     fields = dict(fields)
     link = fields.pop(LINK_FIELD, "").strip()
@@ -111,10 +168,16 @@ def create_from_link(session: Session, *, fields: dict[str, str], media_dir: Pat
             "YouTube link or id",
             field=LINK_FIELD,
         )
-    return recordings.create(session, data=data, media_dir=media_dir)
+    row = recordings.create(session, data=data, media_dir=media_dir)
+    row.uploaded_by_id = actor.id
+    session.add(row)
+    session.flush()
+    return row
 
 
-def create_from_file(session: Session, *, upload: Upload, media_dir: Path) -> Recording:
+def create_from_file(
+    session: Session, *, upload: Upload, media_dir: Path, actor: User
+) -> Recording:
     """Probe the uploaded file, publish it under uploads/ and add its recording.
 
     The recording row is flushed before returning; if its unit of work then fails to commit,
@@ -148,7 +211,11 @@ def create_from_file(session: Session, *, upload: Upload, media_dir: Path) -> Re
             update={"slug": slug, "media_path": published, "duration": info.duration}
         )
         try:
-            return recordings.create(session, data=data, media_dir=media_dir)
+            row = recordings.create(session, data=data, media_dir=media_dir)
+            row.uploaded_by_id, row.media_bytes = actor.id, upload.size
+            session.add(row)
+            session.flush()
+            return row
         except BaseException:
             (media_dir / published).unlink(missing_ok=True)
             raise
@@ -156,11 +223,13 @@ def create_from_file(session: Session, *, upload: Upload, media_dir: Path) -> Re
         upload.discard()
 
 
-def create_from_upload(session: Session, *, upload: Upload, media_dir: Path) -> Recording:
+def create_from_upload(
+    session: Session, *, upload: Upload, media_dir: Path, actor: User
+) -> Recording:
     """One form, two sources: a file part, or a `url` field holding a link."""
     if LINK_FIELD not in upload.fields:
-        return create_from_file(session, upload=upload, media_dir=media_dir)
+        return create_from_file(session, upload=upload, media_dir=media_dir, actor=actor)
     if upload.file is not None:
         upload.discard()
         raise Invalid("send either a file or a url, not both", field=LINK_FIELD)
-    return create_from_link(session, fields=upload.fields, media_dir=media_dir)
+    return create_from_link(session, fields=upload.fields, media_dir=media_dir, actor=actor)

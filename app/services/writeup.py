@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from app.errors import Invalid
-from app.models import Annotation, AnnotationKind, Placement, Recording, Speaker
+from app.models import Annotation, AnnotationKind, Placement, Recording, Speaker, User
 from app.schemas import (
     AnnotationCreate,
     WriteupApplied,
@@ -214,7 +214,9 @@ def propose(session: Session, *, text: str, field: str = "body") -> WriteupPropo
     return WriteupProposals(speakers=speakers, quotes=drafts)
 
 
-def apply(session: Session, *, recording: Recording, data: WriteupApply) -> WriteupApplied:
+def apply(
+    session: Session, *, recording: Recording, data: WriteupApply, actor: User
+) -> WriteupApplied:
     """Store what the editor confirmed: speakers matched by name (their empty fields filled)
     or created, and each quote as an unplaced quote in its session. A quote already stored
     for the same speaker is skipped, so applying twice changes nothing."""
@@ -261,6 +263,7 @@ def apply(session: Session, *, recording: Recording, data: WriteupApply) -> Writ
                 tags=quote.tags,
                 author="write-up import",
             ),
+            actor=actor,
         )
         made.append(annotation.id)
     session.flush()

@@ -1,0 +1,155 @@
+"""What readers get of annotations: public shapes (with citations and reply threads), the
+navigator's filter menus and a speaker's quotes, each holding only what the viewer may see
+(app.services.access)."""
+
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app import links
+from app.models import Annotation, AnnotationTag, Event, Recording, Segment, Speaker, User
+from app.schemas import AnnotationPublic
+from app.services import access
+from app.services import speakers as speaker_service
+from app.services.citations import citation
+from app.timecodes import format_time
+
+
+def to_public_many(
+    session: Session,
+    annotations: list[Annotation],
+    *,
+    site: str,
+    viewer: User | None,
+    threads: bool = True,
+) -> list[AnnotationPublic]:
+    """Public shapes for a page, with tags, speakers, segments, events, owners and (for
+    `threads`) the replies the viewer may see, each fetched once per page; `site` is the
+    site's address, for the citation's absolute link."""
+    ids = [a.id for a in annotations]
+    replies = _replies(session, ids, viewer) if threads else {}
+    owners = _by_id(session, User, {a.owner_id for a in annotations})
+    tags: dict[int, list[str]] = defaultdict(list)
+    for annotation_id, tag in session.exec(
+        select(AnnotationTag.annotation_id, AnnotationTag.tag)
+        .where(col(AnnotationTag.annotation_id).in_(ids))
+        .order_by(AnnotationTag.tag)
+    ):
+        tags[annotation_id].append(tag)
+    speakers = _by_id(session, Speaker, {a.speaker_id for a in annotations})
+    segments = _by_id(session, Segment, {a.segment_id for a in annotations})
+    recordings = _by_id(session, Recording, {a.recording_id for a in annotations})
+    events = _by_id(session, Event, {r.event_id for r in recordings.values()})
+    shapes = []
+    for a in annotations:
+        assert a.id is not None  # stored annotations
+        recording, segment = recordings[a.recording_id], segments.get(a.segment_id)
+        public = AnnotationPublic(
+            **a.model_dump(exclude={"recording_id", "segment_id", "speaker_id", "reply_to_id"}),
+            recording=recording.slug,
+            start_tc=format_time(a.start) if a.start is not None else None,
+            end_tc=format_time(a.end) if a.end is not None else None,
+            speaker=speaker_service.to_public(speakers[a.speaker_id]) if a.speaker_id else None,
+            segment=segment.slug if segment else None,
+            segment_title=segment.title if segment else None,
+            tags=tags[a.id],
+            reply_to=a.reply_to_id,
+            owner=owners[a.owner_id].username if a.owner_id else None,
+            hidden=a.hidden_at is not None,
+            replies=to_public_many(session, replies[a.id], site=site, viewer=viewer, threads=False)
+            if replies.get(a.id)
+            else [],
+            links={
+                "permalink": links.annotation_url(a.id),
+                "navigator": _navigator_link(a, recording, segment),
+            },
+            citation="",
+        )
+        public.citation = citation(
+            public, event=events[recording.event_id], recording=recording, site=site
+        )
+        shapes.append(public)
+    return shapes
+
+
+def to_public(
+    session: Session, annotation: Annotation, *, site: str, viewer: User | None
+) -> AnnotationPublic:
+    return to_public_many(session, [annotation], site=site, viewer=viewer)[0]
+
+
+def _replies(
+    session: Session, ids: list[int | None], viewer: User | None
+) -> dict[int, list[Annotation]]:
+    """The replies to these annotations that `viewer` may see, oldest first."""
+    found: dict[int, list[Annotation]] = defaultdict(list)
+    stmt = select(Annotation).where(
+        col(Annotation.reply_to_id).in_([i for i in ids if i is not None]),
+        access.visible_to(viewer),
+    )
+    for reply in session.exec(stmt.order_by(col(Annotation.id))):
+        assert reply.reply_to_id is not None
+        found[reply.reply_to_id].append(reply)
+    return found
+
+
+def _navigator_link(annotation: Annotation, recording: Recording, segment: Segment | None) -> str:
+    """Placed annotations open at their second; unplaced ones at their session."""
+    if annotation.start is None and segment is not None:
+        return links.segment_url(recording.slug, segment.slug)
+    return links.recording_url(recording.slug, annotation.start, annotation.end)
+
+
+def _by_id(session: Session, model: Any, ids: set[int | None]) -> dict:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
+
+
+def tags_in(session: Session, *, recording: Recording) -> list[str]:
+    """The tags used on a recording's public annotations, for a filter menu."""
+    return list(
+        session.exec(
+            select(AnnotationTag.tag)
+            .join(Annotation, col(Annotation.id) == AnnotationTag.annotation_id)
+            .where(Annotation.recording_id == recording.id, access.visible_to(None))
+            .distinct()
+            .order_by(AnnotationTag.tag)
+        ).all()
+    )
+
+
+def speakers_in(session: Session, *, recording: Recording) -> list[Speaker]:
+    """The speakers named by a recording's public annotations, for a filter menu."""
+    return list(
+        session.exec(
+            select(Speaker)
+            .where(
+                col(Speaker.id).in_(
+                    select(Annotation.speaker_id).where(
+                        Annotation.recording_id == recording.id, access.visible_to(None)
+                    )
+                )
+            )
+            .order_by(Speaker.name)
+        ).all()
+    )
+
+
+def quotes_of(session: Session, *, speaker: Speaker, limit: int = 500) -> list[Annotation]:
+    """A speaker's public annotations across recordings, in recording then time order."""
+    return list(
+        session.exec(
+            select(Annotation)
+            .where(Annotation.speaker_id == speaker.id, access.visible_to(None))
+            .order_by(
+                col(Annotation.recording_id),
+                col(Annotation.start).is_(None),
+                col(Annotation.start),
+                col(Annotation.id),
+            )
+            .limit(limit)
+        ).all()
+    )
