@@ -4,29 +4,34 @@ a database."""
 from functools import cache
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi_offline import FastAPIOffline
 
 from app import api, web
 from app.api import transcripts as transcript_api
 from app.config import Settings, get_settings
 from app.db import Database
 from app.http import errors
+from app.http.headers import SecurityHeaders
+from app.http.limits import Limits
 from app.http.middleware import CsrfMiddleware, TooLargeAsOurError
 from app.http.transaction import Admission
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# Swagger UI's files as fastapi-offline ships them: /docs works without a CDN.
+DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(settings.effective_database_url, pool_size=settings.db_pool)
-    # Swagger UI and ReDoc assets come from the package, not a CDN: /docs works offline.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="Session Navigator",
         version="1",
         description="Navigate, annotate and cite long event recordings.",
+        docs_url=None,  # app/web/pages.py serves /docs under the site's Content-Security-Policy
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = database
@@ -35,13 +40,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         single_writer=database.dialect == "sqlite",
         wait=settings.queue_seconds,
     )
+    app.state.limits = Limits.from_settings(settings)
     errors.install(app)
     app.add_middleware(TooLargeAsOurError)
-    app.add_middleware(CsrfMiddleware)  # added last, runs first: before any body is read
+    app.add_middleware(CsrfMiddleware)  # before any body is read
+    app.add_middleware(SecurityHeaders, settings=settings)  # added last, runs first
     app.include_router(api.router)
     app.include_router(transcript_api.files_router)  # /r/{recording}/transcript.vtt|srt
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static-offline-docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     # StaticFiles answers Range requests (206) and refuses paths that leave the folder.
     app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")
     return app

@@ -12,15 +12,16 @@ from typing import Any
 import psycopg.errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
+from app import links
 from app.db import Session
-from app.errors import DomainError, Overloaded, describe
+from app.errors import DomainError, Overloaded, SignInNeeded, describe
 from app.http.templating import render
 from app.schemas import ErrorBody
 from app.sizes import human_size
@@ -48,21 +49,24 @@ _PARAMETERS: dict[int, dict[str, str]] = {}  # id(route) -> {parameter: location
 # Every error the JSON routes can answer, in the one shape they answer it in (OpenAPI).
 _ERRORS = {
     400: "a cursor or parameter this API did not give out",
-    403: "a request with cookies but without the page's X-CSRF-Token header",
+    401: "no account signed in where the route needs one, or an API token that is not valid",
+    403: "the account's role may not do this, or a cookie request lacks its X-CSRF-Token",
     404: "no such recording, segment, speaker, event or annotation",
     409: "the slug is taken, or a write raced another",
     413: "the body is larger than the route's limit",
     415: "the body is not of a type this route reads",
     422: "a field is missing or wrong; `field` names it",
+    429: "too many changes or uploads in a short time; try again after Retry-After seconds",
     503: "the service is at capacity; try again after Retry-After seconds",
 }
 DOCUMENTED_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in _ERRORS.items()
 }
-DOCUMENTED_ERRORS[503]["headers"] = {
-    "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
-}
+for _waiting in (429, 503):
+    DOCUMENTED_ERRORS[_waiting]["headers"] = {
+        "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+    }
 
 
 class FormRefused(Exception):
@@ -153,6 +157,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, SignInNeeded) and wants_html(request) and request.method == "GET":
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(links.login_url(here), status_code=303)
         return error_response(request, exc.status_code, exc.message, exc.field, exc.headers)
 
     @app.exception_handler(FormRefused)

@@ -15,9 +15,13 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
+from app.config import Settings
+from app.db import Session
 from app.errors import DomainError, Invalid, TooLarge, UnsupportedMedia
+from app.models import User
+from app.services import uploads
 from app.services.media import part_file
-from app.services.uploads import FILE_FIELD, MAX_FIELD_BYTES, MAX_FIELDS, Upload
+from app.services.uploads import FILE_FIELD, MAX_FIELD_BYTES, MAX_FIELDS, Allowance, Upload
 from app.sizes import human_size
 
 if TYPE_CHECKING:
@@ -29,8 +33,8 @@ FORM_ALLOWANCE = MAX_FIELDS * (MAX_FIELD_BYTES + 512)  # the body beyond the fil
 class _Receiver:
     """python-multipart callbacks that fill an Upload, enforcing the size limits as bytes come."""
 
-    def __init__(self, media_dir: Path, max_bytes: int) -> None:
-        self.media_dir, self.max_bytes = media_dir, max_bytes
+    def __init__(self, media_dir: Path, allowance: Allowance) -> None:
+        self.media_dir, self.allowance = media_dir, allowance
         self.upload = Upload()
         self.complete = False
         self._out: BinaryIO | None = None
@@ -88,11 +92,9 @@ class _Receiver:
         chunk = memoryview(data)[start:end]
         if self._value is None:
             self.upload.size += len(chunk)
-            if self.upload.size > self.max_bytes:
-                limit = human_size(self.max_bytes)
-                raise TooLarge(
-                    f"the file is larger than the upload limit of {limit}", field=FILE_FIELD
-                )
+            if self.upload.size > self.allowance.max_bytes:
+                message = f"the file is larger than {self.allowance.limit}"
+                raise TooLarge(message, field=FILE_FIELD)
             assert self._out is not None
             self._out.write(chunk)
             return
@@ -131,17 +133,16 @@ def _boundary(content_type: str | None) -> bytes:
     return params[b"boundary"]
 
 
-async def receive(request: Request, *, media_dir: Path, max_bytes: int) -> Upload:
+async def receive(request: Request, *, media_dir: Path, allowance: Allowance) -> Upload:
     """Stream the request's multipart body to disk; the caller must discard() the Upload."""
     boundary = _boundary(request.headers.get("content-type"))
     length = request.headers.get("content-length", "")
-    if length.isascii() and length.isdigit() and int(length) > max_bytes + FORM_ALLOWANCE:
+    if length.isascii() and length.isdigit() and int(length) > allowance.max_bytes + FORM_ALLOWANCE:
         raise TooLarge(
-            f"the upload ({human_size(int(length))}) is larger than the limit of "
-            f"{human_size(max_bytes)}",
+            f"the upload ({human_size(int(length))}) is larger than {allowance.limit}",
             field=FILE_FIELD,
         )
-    receiver = _Receiver(media_dir, max_bytes)
+    receiver = _Receiver(media_dir, allowance)
     parser = MultipartParser(boundary, receiver.callbacks())
     try:
         async for chunk in request.stream():
@@ -160,3 +161,14 @@ async def receive(request: Request, *, media_dir: Path, max_bytes: int) -> Uploa
             raise DomainError("the upload was interrupted before it ended", field="body") from None
         raise
     return receiver.upload
+
+
+def upload_allowance(settings: Settings, user: User, session: Session) -> Allowance:
+    """What `user` may upload now, by the site's settings (for run_unit_of_work)."""
+    return uploads.allowance(
+        session,
+        actor=user,
+        max_upload_bytes=settings.max_upload_bytes,
+        quota_count=settings.upload_quota_count,
+        quota_bytes=settings.upload_quota_bytes,
+    )

@@ -11,6 +11,8 @@ from starlette.responses import HTMLResponse
 
 from app import links
 from app.http import csrf
+from app.models import Role
+from app.services.accounts import at_least
 from app.timecodes import format_time
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -22,6 +24,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["tc"] = lambda seconds: "" if seconds is None else format_time(seconds)
+_env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]  # messages read as sentences
 _env.globals["links"] = links
 templates = Jinja2Templates(env=_env)
 
@@ -40,7 +43,17 @@ def absolute(request: Request, path: str) -> str:
 def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
+    user = getattr(request.state, "user", None)  # set by the route's access rule
     context = {
+        "user": user,
+        "is_editor": at_least(user, Role.editor),
+        "is_admin": at_least(user, Role.admin),
+        # Whether the viewer may change an annotation (its public shape names its owner).
+        "may_change": lambda a: (
+            user is not None and (a.owner == user.username or at_least(user, Role.editor))
+        ),
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "signup": request.app.state.settings.signup,
         **context,
         "csrf_token": lambda: csrf.token(request),
         "post_url": lambda url: csrf.post_url(request, url),
