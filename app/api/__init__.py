@@ -1,6 +1,7 @@
 """The JSON API under /api/v1 (PRODUCT §6a); every error is documented as it is answered."""
 
 from app.api import (
+    accounts,
     annotations,
     events,
     imports,
@@ -16,6 +17,7 @@ from app.http.routing import router as make_router
 
 router = make_router(prefix="/api/v1", responses=DOCUMENTED_ERRORS)
 for module in (
+    accounts,
     events,
     uploads,
     recordings,

@@ -2,9 +2,11 @@ from fastapi import status
 
 from app.api.params import AnnotationPath, FromQuery, SlugQuery, ToQuery
 from app.deps import PagingDep, SessionDep, SiteDep
+from app.http.auth import Anyone, Editors, Members
 from app.http.routing import router as make_router
 from app.models import AnnotationKind
 from app.schemas import AnnotationCreate, AnnotationPublic, AnnotationUpdate, Page
+from app.services import annotation_views as views
 from app.services import annotations as service
 from app.services import recordings
 
@@ -14,6 +16,7 @@ router = make_router(tags=["annotations"])
 @router.get("/recordings/{recording}/annotations")
 def list_annotations(
     session: SessionDep,
+    user: Anyone,
     site: SiteDep,
     paging: PagingDep,
     recording: str,
@@ -23,7 +26,8 @@ def list_annotations(
     speaker: SlugQuery = None,
     tag: SlugQuery = None,
 ) -> Page[AnnotationPublic]:
-    """Public annotations in time order (unplaced quotes last). `from`/`to` keep those that
+    """Annotations in time order (unplaced quotes last), each with its replies: the public
+    ones, and the requester's own whatever their visibility. `from`/`to` keep those that
     start inside the window and leave out the unplaced."""
     rows, after = service.list_page(
         session,
@@ -35,33 +39,73 @@ def list_annotations(
         tag=tag,
         key=paging.key,
         limit=paging.limit,
+        viewer=user,
     )
-    return paging.page(service.to_public_many(session, rows, site=site), after)
+    return paging.page(views.to_public_many(session, rows, site=site, viewer=user), after)
 
 
 @router.post("/recordings/{recording}/annotations", status_code=status.HTTP_201_CREATED)
 def create_annotation(
-    session: SessionDep, site: SiteDep, recording: str, data: AnnotationCreate
+    session: SessionDep, user: Members, site: SiteDep, recording: str, data: AnnotationCreate
 ) -> AnnotationPublic:
-    row = service.create(session, recording=recordings.get(session, slug=recording), data=data)
-    return service.to_public(session, row, site=site)
+    """A new annotation, or a reply (`reply_to`), owned by the requester. Quotes (kind
+    `quote`, naming a speaker) are for editors."""
+    rec = recordings.get(session, slug=recording)
+    row = service.create(session, recording=rec, data=data, actor=user)
+    return views.to_public(session, row, site=site, viewer=user)
 
 
 @router.get("/annotations/{annotation}")
 def get_annotation(
-    session: SessionDep, site: SiteDep, annotation: AnnotationPath
+    session: SessionDep, user: Anyone, site: SiteDep, annotation: AnnotationPath
 ) -> AnnotationPublic:
-    return service.to_public(session, service.get(session, annotation_id=annotation), site=site)
+    row = service.get(session, annotation_id=annotation, viewer=user)
+    return views.to_public(session, row, site=site, viewer=user)
 
 
 @router.patch("/annotations/{annotation}")
 def update_annotation(
-    session: SessionDep, site: SiteDep, annotation: AnnotationPath, data: AnnotationUpdate
+    session: SessionDep,
+    user: Members,
+    site: SiteDep,
+    annotation: AnnotationPath,
+    data: AnnotationUpdate,
 ) -> AnnotationPublic:
-    row = service.get(session, annotation_id=annotation)
-    return service.to_public(session, service.update(session, annotation=row, data=data), site=site)
+    """Its owner, an editor or an admin may change it; only its owner its visibility."""
+    row = service.get(session, annotation_id=annotation, viewer=user)
+    service.update(session, annotation=row, data=data, actor=user)
+    return views.to_public(session, row, site=site, viewer=user)
 
 
 @router.delete("/annotations/{annotation}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_annotation(session: SessionDep, annotation: AnnotationPath) -> None:
-    service.delete_annotation(session, annotation=service.get(session, annotation_id=annotation))
+def delete_annotation(session: SessionDep, user: Members, annotation: AnnotationPath) -> None:
+    row = service.get(session, annotation_id=annotation, viewer=user)
+    service.delete_annotation(session, annotation=row, actor=user)
+
+
+@router.post("/annotations/{annotation}/hide", tags=["moderation"])
+def hide_annotation(
+    session: SessionDep, user: Editors, site: SiteDep, annotation: AnnotationPath
+) -> AnnotationPublic:
+    """Moderation: the annotation leaves every public view and waits in the queue."""
+    row = service.get(session, annotation_id=annotation, viewer=user)
+    service.set_hidden(session, annotation=row, hidden=True, actor=user)
+    return views.to_public(session, row, site=site, viewer=user)
+
+
+@router.post("/annotations/{annotation}/restore", tags=["moderation"])
+def restore_annotation(
+    session: SessionDep, user: Editors, site: SiteDep, annotation: AnnotationPath
+) -> AnnotationPublic:
+    row = service.get(session, annotation_id=annotation, viewer=user)
+    service.set_hidden(session, annotation=row, hidden=False, actor=user)
+    return views.to_public(session, row, site=site, viewer=user)
+
+
+@router.get("/moderation", tags=["moderation"])
+def moderation_queue(
+    session: SessionDep, user: Editors, site: SiteDep, paging: PagingDep
+) -> Page[AnnotationPublic]:
+    """Hidden annotations, the newest first, for an editor to restore."""
+    rows, after = service.hidden_page(session, key=paging.key, limit=paging.limit, actor=user)
+    return paging.page(views.to_public_many(session, rows, site=site, viewer=user), after)

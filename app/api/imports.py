@@ -12,6 +12,7 @@ from fastapi import Depends, Query, Request, Response, status
 
 from app.deps import SessionDep
 from app.errors import Invalid
+from app.http.auth import Editors
 from app.http.routing import router as make_router
 from app.schemas import ProgrammePreview, WriteupApplied, WriteupApply, WriteupProposals
 from app.services import programme, recordings, writeup
@@ -89,6 +90,7 @@ TEXT_BODY_DOC = {
 @router.post("/programme", openapi_extra=TEXT_BODY_DOC)
 def import_programme(
     session: SessionDep,
+    user: Editors,
     response: Response,
     recording: str,
     body: TextBody,
@@ -105,7 +107,9 @@ def import_programme(
 
 
 @router.post("/writeup/proposals", openapi_extra=TEXT_BODY_DOC)
-def writeup_proposals(session: SessionDep, recording: str, body: TextBody) -> WriteupProposals:
+def writeup_proposals(
+    session: SessionDep, user: Editors, recording: str, body: TextBody
+) -> WriteupProposals:
     """Speakers (name, role, organisation) and their direct quotes found in an article:
     drafts for an editor to confirm; nothing is stored."""
     recordings.get(session, slug=recording)
@@ -113,8 +117,10 @@ def writeup_proposals(session: SessionDep, recording: str, body: TextBody) -> Wr
 
 
 @router.post("/writeup/apply", status_code=status.HTTP_201_CREATED)
-def writeup_apply(session: SessionDep, recording: str, data: WriteupApply) -> WriteupApplied:
+def writeup_apply(
+    session: SessionDep, user: Editors, recording: str, data: WriteupApply
+) -> WriteupApplied:
     """Store the confirmed proposals: speakers (matched by name or created) and their quotes
     as unplaced quotes in the given sessions, to be placed on their second later."""
     rec = recordings.get(session, slug=recording)
-    return writeup.apply(session, recording=rec, data=data)
+    return writeup.apply(session, recording=rec, data=data, actor=user)

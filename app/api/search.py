@@ -4,6 +4,7 @@ from fastapi import Depends, Query
 
 from app.api.params import SlugQuery
 from app.deps import SessionDep
+from app.http.auth import Anyone
 from app.http.paging import Paging, paging
 from app.http.routing import router as make_router
 from app.models import SearchKind
@@ -16,6 +17,7 @@ router = make_router(tags=["search"])
 @router.get("/search")
 def search(
     session: SessionDep,
+    user: Anyone,
     paging: Annotated[Paging, Depends(paging(default=20, maximum=100))],
     q: Annotated[
         str,
@@ -29,7 +31,8 @@ def search(
     speaker: SlugQuery = None,
     kind: SearchKind | None = None,
 ) -> Page[SearchHit]:
-    """Segments, speakers, public annotations and quotes, and transcript cues, best first,
+    """Segments, speakers, annotations and quotes the requester may see, and transcript cues,
+    best first,
     each with a snippet (hits in <mark>) and a deep link to its moment. Any text is a
     valid query: what is not a word or a quoted phrase is ignored."""
     hits, after = service.search(
@@ -41,5 +44,6 @@ def search(
         kind=kind,
         limit=paging.limit,
         key=paging.key,
+        viewer=user,
     )
     return paging.page(hits, after)

@@ -4,6 +4,7 @@ from fastapi import Query, status
 
 from app.api.params import Seconds
 from app.deps import SessionDep
+from app.http.auth import Anyone, Editors
 from app.http.routing import router as make_router
 from app.schemas import Page, SegmentCreate, SegmentPublic, SegmentUpdate
 from app.services import recordings
@@ -13,7 +14,7 @@ router = make_router(prefix="/recordings/{recording}/segments", tags=["segments"
 
 
 @router.get("")
-def list_segments(session: SessionDep, recording: str) -> Page[SegmentPublic]:
+def list_segments(session: SessionDep, user: Anyone, recording: str) -> Page[SegmentPublic]:
     """Every segment in time order (a recording has tens; one page)."""
     rec = recordings.get(session, slug=recording)
     rows = service.list_all(session, recording=rec)
@@ -22,7 +23,7 @@ def list_segments(session: SessionDep, recording: str) -> Page[SegmentPublic]:
 
 @router.get("/at")
 def segment_at(
-    session: SessionDep, recording: str, t: Annotated[Seconds, Query()]
+    session: SessionDep, user: Anyone, recording: str, t: Annotated[Seconds, Query()]
 ) -> SegmentPublic:
     """The innermost segment playing at `t`; 404 in a break."""
     rec = recordings.get(session, slug=recording)
@@ -30,20 +31,22 @@ def segment_at(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_segment(session: SessionDep, recording: str, data: SegmentCreate) -> SegmentPublic:
+def create_segment(
+    session: SessionDep, user: Editors, recording: str, data: SegmentCreate
+) -> SegmentPublic:
     rec = recordings.get(session, slug=recording)
     return service.to_public(session, rec, service.create(session, recording=rec, data=data))
 
 
 @router.get("/{segment}")
-def get_segment(session: SessionDep, recording: str, segment: str) -> SegmentPublic:
+def get_segment(session: SessionDep, user: Anyone, recording: str, segment: str) -> SegmentPublic:
     rec = recordings.get(session, slug=recording)
     return service.to_public(session, rec, service.get(session, recording=rec, slug=segment))
 
 
 @router.patch("/{segment}")
 def update_segment(
-    session: SessionDep, recording: str, segment: str, data: SegmentUpdate
+    session: SessionDep, user: Editors, recording: str, segment: str, data: SegmentUpdate
 ) -> SegmentPublic:
     rec = recordings.get(session, slug=recording)
     row = service.get(session, recording=rec, slug=segment)
@@ -53,6 +56,6 @@ def update_segment(
 
 
 @router.delete("/{segment}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_segment(session: SessionDep, recording: str, segment: str) -> None:
+def delete_segment(session: SessionDep, user: Editors, recording: str, segment: str) -> None:
     rec = recordings.get(session, slug=recording)
     service.delete_segment(session, segment=service.get(session, recording=rec, slug=segment))

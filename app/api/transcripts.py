@@ -8,6 +8,7 @@ from fastapi import Query, Response, status
 from app.api.imports import TEXT_BODY_DOC, TextBody
 from app.api.params import AnnotationPath, FromQuery, ToQuery
 from app.deps import PagingDep, SessionDep
+from app.http.auth import Anyone, Editors
 from app.http.errors import DOCUMENTED_ERRORS
 from app.http.routing import router as make_router
 from app.schemas import Page, PlacementProposal, TranscriptCuePublic, TranscriptImported
@@ -31,6 +32,7 @@ FILE_TYPES = {TranscriptFormat.vtt: "text/vtt", TranscriptFormat.srt: "applicati
 @router.get("/recordings/{recording}/transcript")
 def list_cues(
     session: SessionDep,
+    user: Anyone,
     paging: PagingDep,
     recording: str,
     from_: FromQuery = None,
@@ -58,6 +60,7 @@ def list_cues(
 )
 def import_transcript(
     session: SessionDep,
+    user: Editors,
     recording: str,
     body: TextBody,
     format: Annotated[TranscriptFormat | None, Query(description="detected when left out")] = None,
@@ -77,10 +80,12 @@ def import_transcript(
 
 
 @router.get("/annotations/{annotation}/placement")
-def propose_placement(session: SessionDep, annotation: AnnotationPath) -> PlacementProposal:
+def propose_placement(
+    session: SessionDep, user: Anyone, annotation: AnnotationPath
+) -> PlacementProposal:
     """The moment the transcript suggests for a quote, with a confidence 0-100. Accept it
     with `PATCH /annotations/{id}` and `{"start": ..., "end": ...}`."""
-    row = annotations.get(session, annotation_id=annotation)
+    row = annotations.get(session, annotation_id=annotation, viewer=user)
     return placement.propose(session, annotation=row)
 
 
@@ -99,12 +104,16 @@ _FILE_DOC: dict[TranscriptFormat, dict[int | str, dict[str, Any]]] = {
 @files_router.get(
     "/transcript.vtt", response_class=Response, responses=_FILE_DOC[TranscriptFormat.vtt]
 )
-def transcript_vtt(session: SessionDep, recording: str, language: LanguageQuery = None) -> Response:
+def transcript_vtt(
+    session: SessionDep, user: Anyone, recording: str, language: LanguageQuery = None
+) -> Response:
     return _file(session, recording, language, TranscriptFormat.vtt)
 
 
 @files_router.get(
     "/transcript.srt", response_class=Response, responses=_FILE_DOC[TranscriptFormat.srt]
 )
-def transcript_srt(session: SessionDep, recording: str, language: LanguageQuery = None) -> Response:
+def transcript_srt(
+    session: SessionDep, user: Anyone, recording: str, language: LanguageQuery = None
+) -> Response:
     return _file(session, recording, language, TranscriptFormat.srt)

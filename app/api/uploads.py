@@ -1,8 +1,12 @@
 """POST /api/v1/recordings/upload: a recording from a streamed file upload or from a link."""
 
+from functools import partial
+
 from fastapi import Request, status
 
-from app.http.multipart import receive
+from app.db import Session
+from app.http.auth import Uploaders
+from app.http.multipart import receive, upload_allowance
 from app.http.routing import router as make_router
 from app.http.transaction import run_unit_of_work
 from app.schemas import RecordingPublic
@@ -42,16 +46,18 @@ _FORM = {
     },
     max_body_size=STREAMED,
 )
-async def upload_recording(request: Request) -> RecordingPublic:
-    """The file is streamed to disk as it arrives (its size limit is
-    SESSIONNAV_MAX_UPLOAD_BYTES), then probed; the recording is made in one unit of work."""
+async def upload_recording(request: Request, user: Uploaders) -> RecordingPublic:
+    """The file is streamed to disk as it arrives (up to SESSIONNAV_MAX_UPLOAD_BYTES, or what
+    is left of the uploader's quota), then probed; the recording is made in one unit of
+    work. Uploads are for editors (or members, when SESSIONNAV_UPLOADS_FOR_MEMBERS is on)."""
     settings = request.app.state.settings
-    upload = await receive(
-        request, media_dir=settings.media_dir, max_bytes=settings.max_upload_bytes
-    )
+    allowed = await run_unit_of_work(request, partial(upload_allowance, settings, user))
+    upload = await receive(request, media_dir=settings.media_dir, allowance=allowed)
 
-    def create(session) -> RecordingPublic:
-        row = uploads.create_from_upload(session, upload=upload, media_dir=settings.media_dir)
+    def create(session: Session) -> RecordingPublic:
+        row = uploads.create_from_upload(
+            session, upload=upload, media_dir=settings.media_dir, actor=user
+        )
         return service.to_public(session, row)
 
     try:

@@ -15,13 +15,15 @@ from app import links
 from app.db import Session
 from app.deps import SessionDep
 from app.errors import DomainError, Invalid, validated
+from app.http.auth import Anyone, Editors, Members
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
 from app.http.templating import render, site_url
 from app.models import Annotation, AnnotationKind
 from app.schemas import AnnotationCreate, AnnotationUpdate
+from app.services import access, placement, transcripts
+from app.services import annotation_views as views
 from app.services import annotations as annotation_service
-from app.services import placement, transcripts
 from app.services import recordings as recording_service
 from app.timecodes import TimecodeError, parse_time
 from app.web import navigator
@@ -40,6 +42,8 @@ class AnnotationForm(BaseModel):
     text: str = Field("", max_length=20_000)
     tags: str = Field("", max_length=100)
     speaker: str = Field("", max_length=100)
+    visibility: str = Field("", max_length=20)
+    reply_to: str = Field("", max_length=12)
 
     def seconds(self, name: str) -> float | None:
         typed = getattr(self, name).strip()
@@ -59,7 +63,15 @@ class AnnotationForm(BaseModel):
             "text": self.text.strip(),
             "tags": [t.strip() for t in self.tags.split(",") if t.strip()],
             "speaker": self.speaker or None,
+            **({"visibility": self.visibility} if self.visibility else {}),
+            **({"reply_to": self._id(self.reply_to)} if self.reply_to else {}),
         }
+
+    @staticmethod
+    def _id(text: str) -> int:
+        if not (text.isascii() and text.isdigit()):
+            raise Invalid("reply_to: an annotation's number", field="reply_to")
+        return int(text)
 
 
 class PlaceForm(BaseModel):
@@ -102,13 +114,14 @@ def _refused_on_navigator(
 def create_annotation(
     request: Request,
     session: SessionDep,
+    user: Members,
     recording: str,
     form: Annotated[AnnotationForm, Form()],
 ) -> RedirectResponse:
     rec = recording_service.get(session, slug=recording)
     try:
         data = validated(AnnotationCreate, form.fields())
-        row = annotation_service.create(session, recording=rec, data=data)
+        row = annotation_service.create(session, recording=rec, data=data, actor=user)
     except DomainError as exc:
         raise _refused_on_navigator(request, rec.slug, form.model_dump(), exc) from None
     return _back(session, row)
@@ -117,7 +130,9 @@ def create_annotation(
 def _edit_page(
     request: Request, session: Session, annotation_id: int, values: dict, error=None
 ) -> HTMLResponse:
-    row = annotation_service.get(session, annotation_id=annotation_id)
+    user = request.state.user
+    row = annotation_service.get(session, annotation_id=annotation_id, viewer=user)
+    access.check_change(user, row)
     rec = recording_service.get_by_id(session, row.recording_id)
     ctx = {
         "annotation": row,
@@ -133,9 +148,11 @@ def _edit_page(
 
 
 @router.get("/a/{annotation:int}/edit")
-def edit_form(request: Request, session: SessionDep, annotation: int) -> HTMLResponse:
-    row = annotation_service.get(session, annotation_id=annotation)
-    public = annotation_service.to_public(session, row, site=site_url(request))
+def edit_form(
+    request: Request, session: SessionDep, user: Members, annotation: int
+) -> HTMLResponse:
+    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
+    public = views.to_public(session, row, site=site_url(request), viewer=user)
     values = {
         "kind": public.kind.value,
         "start": public.start_tc or "",
@@ -143,6 +160,7 @@ def edit_form(request: Request, session: SessionDep, annotation: int) -> HTMLRes
         "text": public.text,
         "tags": ", ".join(public.tags),
         "speaker": public.speaker.slug if public.speaker else "",
+        "visibility": public.visibility.value,
     }
     return _edit_page(request, session, annotation, values)
 
@@ -151,17 +169,19 @@ def edit_form(request: Request, session: SessionDep, annotation: int) -> HTMLRes
 def edit_annotation(
     request: Request,
     session: SessionDep,
+    user: Members,
     annotation: int,
     form: Annotated[AnnotationForm, Form()],
 ) -> RedirectResponse:
-    row = annotation_service.get(session, annotation_id=annotation)
+    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
     try:
         fields = form.fields()
         if fields["start"] is None and row.start is not None:
             raise Invalid("start: a placed annotation keeps a time", field="start")
         if fields["start"] is None:
             del fields["start"], fields["end"]
-        annotation_service.update(session, annotation=row, data=validated(AnnotationUpdate, fields))
+        data = validated(AnnotationUpdate, fields)
+        annotation_service.update(session, annotation=row, data=data, actor=user)
     except DomainError as exc:
         values, error = form.model_dump(), exc  # `exc` is unbound after the except block
         raise FormRefused(
@@ -171,10 +191,10 @@ def edit_annotation(
 
 
 @router.post("/a/{annotation:int}/delete")
-def delete_annotation(session: SessionDep, annotation: int) -> RedirectResponse:
-    row = annotation_service.get(session, annotation_id=annotation)
+def delete_annotation(session: SessionDep, user: Members, annotation: int) -> RedirectResponse:
+    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
     recording = recording_service.get_by_id(session, row.recording_id)
-    annotation_service.delete_annotation(session, annotation=row)
+    annotation_service.delete_annotation(session, annotation=row, actor=user)
     return RedirectResponse(links.recording_url(recording.slug, row.start), status_code=303)
 
 
@@ -182,12 +202,13 @@ def delete_annotation(session: SessionDep, annotation: int) -> RedirectResponse:
 def place_annotation(
     request: Request,
     session: SessionDep,
+    user: Editors,
     annotation: int,
     form: Annotated[PlaceForm, Form()],
 ) -> RedirectResponse:
     """Pins an unplaced quote to the second the viewer names (the page's time by default),
     or to the range a transcript proposal found (`end` too)."""
-    row = annotation_service.get(session, annotation_id=annotation)
+    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
     rec = recording_service.get_by_id(session, row.recording_id)
     typed = AnnotationForm(start=form.start, end=form.end)
     try:
@@ -195,17 +216,20 @@ def place_annotation(
         if start is None:
             raise Invalid("start: say when it was said, e.g. 2:32:30", field="start")
         fields = {"start": start} | ({"end": typed.seconds("end")} if form.end.strip() else {})
-        annotation_service.update(session, annotation=row, data=validated(AnnotationUpdate, fields))
+        data = validated(AnnotationUpdate, fields)
+        annotation_service.update(session, annotation=row, data=data, actor=user)
     except DomainError as exc:
         raise _refused_on_navigator(request, rec.slug, form.model_dump(), exc) from None
     return _back(session, row)
 
 
 @router.get("/a/{annotation:int}/placement")
-def placement_page(request: Request, session: SessionDep, annotation: int) -> HTMLResponse:
+def placement_page(
+    request: Request, session: SessionDep, user: Anyone, annotation: int
+) -> HTMLResponse:
     """Where the transcript says a quote was said, with the button that accepts it."""
-    row = annotation_service.get(session, annotation_id=annotation)
-    public = annotation_service.to_public(session, row, site=site_url(request))
+    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
+    public = views.to_public(session, row, site=site_url(request), viewer=user)
     ctx = {"a": public, "recording": recording_service.get_by_id(session, row.recording_id)}
     try:
         proposal = placement.propose(session, annotation=row)

@@ -17,6 +17,7 @@ from app import links
 from app.db import Session
 from app.deps import SessionDep
 from app.errors import DomainError, Invalid
+from app.http.auth import Editors
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
 from app.http.templating import render
@@ -65,7 +66,9 @@ def _to_navigator(slug: str, fragment: str) -> RedirectResponse:
 
 
 @router.get("/r/{recording}/import", response_class=HTMLResponse)
-def import_page(request: Request, session: SessionDep, recording: str) -> HTMLResponse:
+def import_page(
+    request: Request, session: SessionDep, user: Editors, recording: str
+) -> HTMLResponse:
     return _page(request, session, recording)
 
 
@@ -73,6 +76,7 @@ def import_page(request: Request, session: SessionDep, recording: str) -> HTMLRe
 def import_programme(
     request: Request,
     session: SessionDep,
+    user: Editors,
     recording: str,
     text: Article = "",
     action: Annotated[str, Form(max_length=10)] = "preview",
@@ -100,6 +104,7 @@ def import_programme(
 def import_transcript(
     request: Request,
     session: SessionDep,
+    user: Editors,
     recording: str,
     file: Annotated[UploadFile | None, File()] = None,
     language: Annotated[str, Form(max_length=35)] = "",
@@ -129,7 +134,7 @@ def import_transcript(
 
 @router.post("/r/{recording}/import/writeup", response_class=HTMLResponse)
 def propose_writeup(
-    request: Request, session: SessionDep, recording: str, text: Article = ""
+    request: Request, session: SessionDep, user: Editors, recording: str, text: Article = ""
 ) -> HTMLResponse:
     """Speakers and quotes found in the article, as a form to correct; nothing is stored."""
     rec = recording_service.get(session, slug=recording)
@@ -154,6 +159,7 @@ async def _long_form(request: Request) -> FormData:
 def apply_writeup(
     request: Request,
     session: SessionDep,
+    user: Editors,
     recording: str,
     form: Annotated[FormData, Depends(_long_form)],
 ) -> Response:
@@ -161,7 +167,7 @@ def apply_writeup(
     rec = recording_service.get(session, slug=recording)
     speakers, quotes = rows_from_form(form)
     try:
-        writeup.apply(session, recording=rec, data=confirmed(speakers, quotes))
+        writeup.apply(session, recording=rec, data=confirmed(speakers, quotes), actor=user)
     except DomainError as exc:
         raise _refused(
             request,

@@ -8,7 +8,8 @@ from typing import Any
 
 from app import links
 from app.db import Session
-from app.models import AnnotationKind, MediaKind, Recording, Segment, SegmentKind, Speaker
+from app.models import AnnotationKind, MediaKind, Recording, Segment, SegmentKind, Speaker, User
+from app.services import annotation_views as views
 from app.services import annotations as annotation_service
 from app.services import events as event_service
 from app.services import segments as segment_service
@@ -99,6 +100,7 @@ def context(
     key: list | None,
     site: str,
     youtube_api_url: str,
+    viewer: User | None,
     focus: Segment | None = None,
     highlight: int | None = None,
     form: AnnotateForm | None = None,
@@ -107,8 +109,8 @@ def context(
     event = event_service.get_by_id(session, recording.event_id)
     segments = segment_service.list_all(session, recording=recording)
     speakers = segment_service.speakers_by_segment(session, recording=recording)
-    quoted = annotation_service.speakers_in(session, recording=recording)
-    tags = annotation_service.tags_in(session, recording=recording)
+    quoted = views.speakers_in(session, recording=recording)
+    tags = views.tags_in(session, recording=recording)
     notices = [moment.notice] if moment.notice else []
     speaker_choices = _speaker_choices(speakers, quoted)
     notices += _drop_unknown_filters(filters, {s.slug for s in speaker_choices}, set(tags))
@@ -120,10 +122,11 @@ def context(
         tag=filters.tag,
         key=key,
         limit=PAGE_SIZE,
+        viewer=viewer,
     )
     if highlight is not None and all(r.id != highlight for r in rows):
-        rows.insert(0, annotation_service.get(session, annotation_id=highlight))
-    items = annotation_service.to_public_many(session, rows, site=site)
+        rows.insert(0, annotation_service.get(session, annotation_id=highlight, viewer=viewer))
+    items = views.to_public_many(session, rows, site=site, viewer=viewer)
     ends = [s.end for s in segments] + [a.end or a.start or 0 for a in items]
     span = recording.duration or max([*ends, moment.end or moment.start, 1.0])
     current = focus or segment_service.at_time(session, recording=recording, t=moment.start)

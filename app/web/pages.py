@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app import links
 from app.db import Session
 from app.deps import SessionDep, SettingsDep
+from app.http.auth import Anyone
 from app.http.paging import Paging, paging
 from app.http.routing import router as make_router
 from app.http.templating import render, site_url
 from app.models import Recording, Segment
+from app.services import annotation_views as views
 from app.services import annotations as annotation_service
 from app.services import events as event_service
 from app.services import recordings as recording_service
@@ -49,6 +51,7 @@ def navigator_page(
         key=paged.key if paged else None,
         site=site_url(request),
         youtube_api_url=settings.youtube_api_url,
+        viewer=getattr(request.state, "user", None),
         **extra,
     )
     if paged is not None:
@@ -59,7 +62,7 @@ def navigator_page(
 
 
 @router.get("/")
-def home(request: Request, session: SessionDep) -> HTMLResponse:
+def home(request: Request, session: SessionDep, user: Anyone) -> HTMLResponse:
     return render(request, "home.html", {"events": event_service.overview(session)})
 
 
@@ -67,6 +70,7 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
 def recording_page(
     request: Request,
     session: SessionDep,
+    user: Anyone,
     paged: PageOfAnnotations,
     recording: str,
     t: TQuery = None,
@@ -82,7 +86,12 @@ def recording_page(
 
 @router.get("/r/{recording}/s/{segment}")
 def segment_page(
-    request: Request, session: SessionDep, recording: str, segment: str, t: TQuery = None
+    request: Request,
+    session: SessionDep,
+    user: Anyone,
+    recording: str,
+    segment: str,
+    t: TQuery = None,
 ) -> HTMLResponse:
     """`t` is relative to the segment, so links survive when its boundaries move."""
     rec = recording_service.get(session, slug=recording)
@@ -93,11 +102,11 @@ def segment_page(
 
 @router.get("/a/{annotation:int}")
 def annotation_page(
-    request: Request, session: SessionDep, annotation: int, t: TQuery = None
+    request: Request, session: SessionDep, user: Anyone, annotation: int, t: TQuery = None
 ) -> HTMLResponse:
     """Opens at the annotation's time (its session's start when unplaced), the annotation
     highlighted; `t` still wins when a link names one."""
-    row = annotation_service.get(session, annotation_id=annotation)
+    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
     rec = recording_service.get_by_id(session, row.recording_id)
     focus: Segment | None = None
     if row.start is not None:
@@ -110,23 +119,25 @@ def annotation_page(
 
 
 @router.get("/a/{annotation:int}/item")
-def annotation_item(request: Request, session: SessionDep, annotation: int) -> HTMLResponse:
+def annotation_item(
+    request: Request, session: SessionDep, user: Anyone, annotation: int
+) -> HTMLResponse:
     """One list entry, rendered by the same template as the page, for scripts to insert."""
-    row = annotation_service.get(session, annotation_id=annotation)
-    [item] = annotation_service.to_public_many(session, [row], site=site_url(request))
+    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
+    item = views.to_public(session, row, site=site_url(request), viewer=user)
     rec = recording_service.get_by_id(session, row.recording_id)
     span = rec.duration or segment_service.extent(session, recording=rec)
     return render(request, "_item.html", {"a": item, "recording": rec, "span": span})
 
 
 @router.get("/speakers/{speaker}")
-def speaker_page(request: Request, session: SessionDep, speaker: str) -> Response:
+def speaker_page(request: Request, session: SessionDep, user: Anyone, speaker: str) -> Response:
     person = speaker_service.canonical(session, slug=speaker)
     if person.slug != speaker:
         return RedirectResponse(links.speaker_url(person.slug), status_code=301)
     sessions = segment_service.sessions_of_speaker(session, speaker=person)
-    quotes = annotation_service.quotes_of(session, speaker=person)
-    items = annotation_service.to_public_many(session, quotes, site=site_url(request))
+    quotes = views.quotes_of(session, speaker=person)
+    items = views.to_public_many(session, quotes, site=site_url(request), viewer=user)
     ctx = {"speaker": person, "sessions": sessions, "items": items}
     ctx["meta"] = share.meta_for_speaker(request, person, sessions)
     return render(request, "speaker.html", ctx)
@@ -134,7 +145,12 @@ def speaker_page(request: Request, session: SessionDep, speaker: str) -> Respons
 
 @router.get("/embed/r/{recording}")
 def embed_page(
-    request: Request, session: SessionDep, settings: SettingsDep, recording: str, t: TQuery = None
+    request: Request,
+    session: SessionDep,
+    user: Anyone,
+    settings: SettingsDep,
+    recording: str,
+    t: TQuery = None,
 ) -> HTMLResponse:
     rec = recording_service.get(session, slug=recording)
     moment = resolve(t, duration=rec.duration)
@@ -152,3 +168,10 @@ def embed_page(
         "open_url": links.recording_url(rec.slug, moment.start, moment.end),
     }
     return render(request, "embed.html", ctx)
+
+
+@router.get("/docs")
+def api_docs(request: Request, user: Anyone) -> HTMLResponse:
+    """Swagger UI over /openapi.json, from the offline copy fastapi-offline ships (no CDN),
+    started by static/js/docs.js: no inline script, so the site's CSP holds here too."""
+    return render(request, "docs.html", {})

@@ -12,10 +12,11 @@ from fastapi.responses import HTMLResponse
 from app.db import Session
 from app.deps import SessionDep
 from app.errors import NotFound
+from app.http.auth import Anyone
 from app.http.paging import Paging, paging
 from app.http.routing import router as make_router
 from app.http.templating import render
-from app.models import SearchKind
+from app.models import SearchKind, User
 from app.pagination import Key
 from app.schemas import SearchHit
 from app.services import search as service
@@ -56,7 +57,7 @@ def _checked(form: SearchForm) -> list[str]:
 
 
 def results(
-    session: Session, form: SearchForm, key: Key | None
+    session: Session, form: SearchForm, key: Key | None, viewer: User | None
 ) -> tuple[list[SearchHit], Key | None, list[str]]:
     """The page of hits, the next page's key, and notices about filters that were dropped."""
     notices = _checked(form)
@@ -71,6 +72,7 @@ def results(
                 kind=SearchKind(form.kind) if form.kind else None,
                 limit=PAGE_SIZE,
                 key=key,
+                viewer=viewer,
             )
         except NotFound as exc:  # a filter naming nothing stored: search without it
             name = exc.field or ""
@@ -86,6 +88,7 @@ def results(
 def search_page(
     request: Request,
     session: SessionDep,
+    user: Anyone,
     paged: PageOfHits,
     q: Raw = "",
     event: Raw = "",
@@ -95,7 +98,7 @@ def search_page(
 ) -> HTMLResponse:
     form = SearchForm(q[: service.MAX_QUERY_CHARS], event, recording, speaker, kind)
     hits, next_key, notices = (
-        results(session, form, paged.key) if form.q.strip() else ([], None, [])
+        results(session, form, paged.key, user) if form.q.strip() else ([], None, [])
     )
     ctx = {
         "form": form,

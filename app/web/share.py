@@ -15,10 +15,11 @@ from app import links, video
 from app.db import Session
 from app.deps import SessionDep
 from app.errors import DomainError, Invalid, NotFound
+from app.http.auth import Anyone
 from app.http.routing import router as make_router
 from app.http.templating import absolute, site_url
 from app.http.transaction import run_unit_of_work
-from app.models import MediaKind, Recording, Speaker
+from app.models import MediaKind, Recording, Speaker, User
 from app.services import annotations as annotation_service
 from app.services import recordings as recording_service
 from app.services import segments as segment_service
@@ -106,7 +107,7 @@ def meta_for_speaker(request: Request, speaker: Speaker, sessions: list) -> dict
 
 @router.get("/r/{recording}/frame.jpg")
 async def frame(
-    request: Request, recording: str, t: Annotated[str, Query(max_length=40)] = "0"
+    request: Request, user: Anyone, recording: str, t: Annotated[str, Query(max_length=40)] = "0"
 ) -> Response:
     """The frame on screen at `t` (a viewer paused there sees it), cached a day. The video
     is decoded after the recording is read, so no database slot waits on the decoder."""
@@ -132,7 +133,7 @@ async def frame(
     )
 
 
-def _page_moment(session: Session, path: str, query: str, fragment: str):
+def _page_moment(session: Session, viewer: User | None, path: str, query: str, fragment: str):
     """The recording, title and moment one of our page URLs names (same rules as the page)."""
     match = _PAGE.match(path)
     if match is None:
@@ -141,7 +142,7 @@ def _page_moment(session: Session, path: str, query: str, fragment: str):
     if (in_fragment := parse_fragment(fragment)) is not None:
         raw = format_range(in_fragment)
     if match["id"]:
-        a = annotation_service.get(session, annotation_id=int(match["id"]))
+        a = annotation_service.get(session, annotation_id=int(match["id"]), viewer=viewer)
         rec = recording_service.get_by_id(session, a.recording_id)
         seg = segment_service.get_by_id(session, a.segment_id) if a.segment_id else None
         default = TimeRange(a.start if a.start is not None else seg.start if seg else 0, a.end)
@@ -157,6 +158,7 @@ def _page_moment(session: Session, path: str, query: str, fragment: str):
 def oembed(
     request: Request,
     session: SessionDep,
+    user: Anyone,
     url: Annotated[str, Query(max_length=2000)],
     format: Annotated[str, Query(max_length=10)] = "json",
     maxwidth: Annotated[int | None, Query(ge=50, le=4000)] = None,
@@ -171,7 +173,7 @@ def oembed(
     if (asked.scheme, asked.netloc) != (ours.scheme, ours.netloc):
         raise NotFound("that URL is not on this site", field="url")
     rec, title, moment = _page_moment(
-        session, asked.path[len(ours.path.rstrip("/")) :], asked.query, asked.fragment
+        session, user, asked.path[len(ours.path.rstrip("/")) :], asked.query, asked.fragment
     )
     width = min(maxwidth or 640, 640)
     height = round(width * 9 / 16)

@@ -6,6 +6,7 @@ shows the page again with the message. static/js/progress.js posts the same form
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -14,8 +15,9 @@ from app import links
 from app.db import Session
 from app.deps import SessionDep
 from app.errors import DomainError
+from app.http.auth import Uploaders
 from app.http.errors import FormRefused, wants_html
-from app.http.multipart import receive
+from app.http.multipart import receive, upload_allowance
 from app.http.routing import router as make_router
 from app.http.templating import render
 from app.http.transaction import run_unit_of_work
@@ -49,22 +51,21 @@ def _page(request: Request, session: Session, form: UploadForm, status_code: int
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, session: SessionDep) -> HTMLResponse:
+def upload_page(request: Request, session: SessionDep, user: Uploaders) -> HTMLResponse:
     return _page(request, session, UploadForm())
 
 
 @router.post("/upload", name="upload", response_class=HTMLResponse, max_body_size=STREAMED)
-async def upload(request: Request) -> Response:
+async def upload(request: Request, user: Uploaders) -> Response:
     settings = request.app.state.settings
     received = Upload()
     try:
-        received = await receive(
-            request, media_dir=settings.media_dir, max_bytes=settings.max_upload_bytes
-        )
+        allowed = await run_unit_of_work(request, partial(upload_allowance, settings, user))
+        received = await receive(request, media_dir=settings.media_dir, allowance=allowed)
         row = await run_unit_of_work(
             request,
             lambda session: uploads.create_from_upload(
-                session, upload=received, media_dir=settings.media_dir
+                session, upload=received, media_dir=settings.media_dir, actor=user
             ),
         )
     except DomainError as exc:

@@ -14,6 +14,15 @@ async function apiError(response) {
 export class Annotations {
   constructor({ form, list, timeline, player, data }) {
     Object.assign(this, { form, list, timeline, player, data });
+    list.addEventListener("submit", (e) => this.listSubmit(e));
+    list.addEventListener("click", (e) => this.listClick(e));
+    this.enhance(list);
+    this.proposePlacements(list);
+    // Signed out, the page offers a sign-in link where the form would be.
+    if (form instanceof HTMLFormElement) this.withForm(form);
+  }
+  withForm(form) {
+    const { player, data } = this;
     this.error = form.querySelector("#annotate-error");
     this.start = form.elements.start;
     this.end = form.elements.end;
@@ -35,10 +44,6 @@ export class Annotations {
     }
     player.on("timeupdate", () => this.follow && this.setTime(this.start, player.currentTime));
     form.addEventListener("submit", (e) => this.submit(e));
-    list.addEventListener("submit", (e) => this.listSubmit(e));
-    list.addEventListener("click", (e) => this.listClick(e));
-    this.enhance(list);
-    this.proposePlacements(list);
   }
   setTime(field, seconds) {
     field.value = formatTime(seconds);
@@ -50,13 +55,14 @@ export class Annotations {
     announce(`Marked ${which === "start" ? "in" : "out"} at ${formatTime(this.player.currentTime)}`);
   }
   annotateHere() {
+    if (!this.start) return this.form.querySelector("a")?.focus();
     this.follow = true;
     this.setTime(this.start, this.player.currentTime);
     this.form.elements.text.focus();
   }
   range() {
     const { start, end } = this;
-    if (start.dataset.seconds && end.dataset.seconds) return [Number(start.dataset.seconds), Number(end.dataset.seconds)];
+    if (start?.dataset.seconds && end?.dataset.seconds) return [Number(start.dataset.seconds), Number(end.dataset.seconds)];
     return null;
   }
   seconds(field) {
@@ -76,7 +82,8 @@ export class Annotations {
       tags: f.tags.value.split(",").map((t) => t.trim()).filter(Boolean),
     };
     if (end !== null) body.end = end;
-    if (f.speaker.value) body.speaker = f.speaker.value;
+    if (f.speaker?.value) body.speaker = f.speaker.value;
+    if (f.visibility?.checked) body.visibility = "private";
     const response = await send(`${this.data.api}/annotations`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
