@@ -7,6 +7,7 @@ savepoints inside it. Tests marked `live` (browser tests, a killed server) need 
 connections to see their data, so they commit for real and the tables are emptied after.
 """
 
+import functools
 import os
 import re
 import shutil
@@ -24,8 +25,12 @@ from sqlmodel import SQLModel
 from app import models  # noqa: F401  (tables on the metadata)
 from app.config import Settings
 from app.db import Database, Session, get_engine, migrate
+from app.http.auth import SESSION_COOKIE
+from app.http.limits import Limits
 from app.http.transaction import Admission
 from app.main import create_app
+from app.models import ApiToken, Role
+from app.services import accounts
 from app.services.demo import ensure_demo_video, load_demo
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,6 +81,7 @@ def database_url(tmp_path_factory, worker_id) -> str:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = base.set(database=name).render_as_string(hide_password=False)
     migrate(url)
+    _seed_accounts(url)
     return url
 
 
@@ -96,16 +102,25 @@ def data_dir(tmp_path_factory, media_cache) -> Path:
 
 
 def _tidy(data_dir: Path, media_cache: Path) -> None:
-    """Remove what a test added to the data folder (uploads, files it wrote)."""
+    """Put the data folder back as it was: remove what a test added (uploads, files it
+    wrote), link again what it removed (the demo video, when a test deleted its recording)."""
     keep = {data_dir / "media", *(data_dir / "media" / p.name for p in media_cache.iterdir())}
     for path in [*data_dir.iterdir(), *(data_dir / "media").iterdir()]:
         if path not in keep:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
+    for original in media_cache.iterdir():
+        if not (copy := data_dir / "media" / original.name).exists():
+            os.link(original, copy)
 
 
 @pytest.fixture
 def settings(data_dir, database_url, media_cache) -> Iterator[Settings]:
-    yield Settings(data_dir=data_dir, database_url=database_url, secret_key="test").prepare()
+    yield Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key="test",
+        write_limit="10000/minute",  # tests write fast; test_accounts.py checks the limit
+    ).prepare()
     _tidy(data_dir, media_cache)
 
 
@@ -117,7 +132,64 @@ def shared_app(data_dir, database_url):
     return create_app(base.prepare(), Database(database_url))
 
 
-def _empty(engine) -> None:
+# The accounts every worker's database holds (committed once, like data a site starts with):
+# username -> role. Passwords are PASSWORD; each has an API token TOKENS[username].
+ACCOUNTS = {"admin": Role.admin, "editor": Role.editor, "member": Role.member, "other": Role.member}
+PASSWORD = "correct horse battery staple"
+TOKENS = {name: f"snav_test_{name}_token" for name in ACCOUNTS}
+
+
+@pytest.fixture
+def tokens() -> dict[str, str]:
+    """The seeded accounts' API tokens, by username."""
+    return TOKENS
+
+
+def _check_security_headers(response) -> None:
+    """The headers every answer carries (app/http/headers.py): a CSP allowing no inline or
+    eval'd script, no framing but for the embed page, nosniff, a Referrer-Policy."""
+    headers, path = response.headers, response.request.url.path
+    directives = headers["content-security-policy"].split("; ")
+    csp = dict(directive.partition(" ")[::2] for directive in directives)
+    assert "unsafe-inline" not in csp["script-src"] and "unsafe-eval" not in csp["script-src"]
+    assert csp["object-src"] == "'none'" and csp["base-uri"] == "'self'"
+    if path.startswith("/embed/"):
+        assert csp["frame-ancestors"] == "*" and "x-frame-options" not in headers
+    else:
+        assert csp["frame-ancestors"] == "'none'" and headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert ("strict-transport-security" in headers) == (response.request.url.scheme == "https")
+
+
+@pytest.fixture
+def security_headers():
+    return _check_security_headers
+
+
+@pytest.fixture
+def password() -> str:
+    """Every seeded account's password."""
+    return PASSWORD
+
+
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per process: argon2 is slow on purpose."""
+    return accounts.PASSWORDS.hash(PASSWORD)
+
+
+def _seed_accounts(url: str) -> None:
+    with Database(url).unit_of_work() as session:
+        for name, role in ACCOUNTS.items():
+            user = accounts.create_user(session, username=name, password=None, role=role)
+            user.password_hash = _password_hash()
+            session.add(
+                ApiToken(token_hash=accounts.digest(TOKENS[name]), prefix=name, user_id=user.id)
+            )
+
+
+def _empty(engine, url: str) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             names = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
@@ -125,6 +197,7 @@ def _empty(engine) -> None:
         else:
             for table in reversed(SQLModel.metadata.sorted_tables):
                 conn.execute(table.delete())
+    _seed_accounts(url)
 
 
 @pytest.fixture
@@ -136,7 +209,7 @@ def connection(request, database_url) -> Iterator[Connection]:
         if request.node.get_closest_marker("live"):
             yield conn
             conn.rollback()
-            _empty(engine)
+            _empty(engine, database_url)
         else:
             transaction = conn.begin()
             yield conn
@@ -158,13 +231,56 @@ def session(database) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(shared_app, settings, database) -> Iterator[TestClient]:
+def clients(shared_app, settings, database):
+    """Makes test clients of the worker's app, set up for this test: `clients("member")` is
+    a script with that account's API token, `clients()` an anonymous browser."""
     shared_app.state.settings, shared_app.state.db = settings, database
     shared_app.state.admission = Admission(
         slots=database.pool_size, single_writer=database.dialect == "sqlite", wait=3.0
     )
-    with TestClient(shared_app) as client:
-        yield client
+    shared_app.state.limits = Limits.from_settings(settings)
+    opened = []
+
+    def make(account: str | None = None) -> TestClient:
+        headers = {"Authorization": f"Bearer {TOKENS[account]}"} if account else {}
+        client = TestClient(shared_app, headers=headers)
+        opened.append(client.__enter__())
+        return client
+
+    yield make
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(clients) -> TestClient:
+    """An editor's script (API token): what most tests drive."""
+    return clients("editor")
+
+
+@pytest.fixture
+def anonymous(clients) -> TestClient:
+    """A browser nobody has signed in with."""
+    return clients()
+
+
+@pytest.fixture
+def browser_as(clients, database):
+    """A browser signed in as `account`: its session cookie, and the CSRF token its pages
+    give (returned as (client, csrf token)). The session is started as /login starts one,
+    without the form's deliberately slow password check (test_accounts.py tests the form)."""
+
+    def sign_in(account: str) -> tuple[TestClient, str]:
+        with database.unit_of_work() as session:
+            user = accounts.get(session, username=account)
+            secret = accounts.start_session(session, user=user)
+        browser = clients()
+        browser.cookies.set(SESSION_COOKIE, secret)
+        page = browser.get("/account")
+        assert page.status_code == 200, page.text
+        return browser, re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)[1]
+
+    return sign_in
 
 
 @pytest.fixture
@@ -261,6 +377,9 @@ def serve(request, settings):
             "DATABASE_URL": settings.effective_database_url,
             "SESSIONNAV_DATA_DIR": str(settings.data_dir),
             "SESSIONNAV_SECRET_KEY": settings.secret_key,
+            "SESSIONNAV_WRITE_LIMIT": settings.write_limit,
+            "SESSIONNAV_RATE_LIMIT_STORAGE": settings.rate_limit_storage,
+            "SESSIONNAV_RATE_LIMIT_PREFIX": settings.rate_limit_prefix,
         }
         command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
         process = subprocess.Popen([*command, "--log-level", "warning"], env=env)
@@ -282,12 +401,58 @@ def serve(request, settings):
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser tab (desktop size) whose relative URLs go to the live server."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    yield page
-    context.close()
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy blocked in the test's tab: must stay empty (a test
+    that provokes a violation on purpose checks and clears it)."""
+    return []
+
+
+@pytest.fixture
+def open_tab(browser, live_server, csp_violations):
+    """Opens browser tabs (each in a fresh context, with the given options) whose relative
+    URLs go to the live server; the test fails if the Content-Security-Policy blocked
+    anything in any of them."""
+    contexts = []
+
+    def open_(**options):
+        options = {"viewport": {"width": 1280, "height": 800}, **options}
+        context = browser.new_context(base_url=live_server, **options)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("console", lambda m: _note_csp(m.text, csp_violations))
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert csp_violations == [], "the Content-Security-Policy blocked something"
+
+
+def _note_csp(text: str, violations: list[str]) -> None:
+    if "Content Security Policy" in text:
+        violations.append(text)
+
+
+@pytest.fixture
+def page(open_tab):
+    """A fresh desktop-sized browser tab on the live server."""
+    return open_tab()
+
+
+@pytest.fixture
+def sign_in(page):
+    """Signs a browser tab (the test's `page` unless another is given) in through /login, as a
+    person would."""
+
+    def go(account: str, tab=None) -> None:
+        tab = tab or page
+        tab.goto("/login")
+        tab.fill("#l-username", account)
+        tab.fill("#l-password", PASSWORD)
+        tab.click("form.account-form button[type=submit]")
+        tab.wait_for_url(lambda url: not url.endswith("/login"))
+
+    return go
 
 
 def pytest_collection_finish(session):

@@ -110,9 +110,12 @@ def test_window_filters_and_pagination(client, rec):
     assert seen == [i * 100 for i in range(25)]
 
 
-def test_private_annotations_are_not_listed(client, rec):
+def test_a_private_annotation_is_listed_for_its_owner_alone(client, clients, rec):
     client.post(f"/api/v1/recordings/{rec}/annotations", json={"start": 5, "visibility": "private"})
-    assert client.get(f"/api/v1/recordings/{rec}/annotations").json()["items"] == []
+    url = f"/api/v1/recordings/{rec}/annotations"
+    assert [a["visibility"] for a in client.get(url).json()["items"]] == ["private"]
+    for other in (clients(), clients("member"), clients("admin")):
+        assert other.get(url).json()["items"] == []
 
 
 def test_deleting_a_recording_removes_its_segments_and_annotations(client, rec):

@@ -84,14 +84,15 @@ def test_a_wrong_token_is_refused_too(app):
         assert call(app, method, path, headers)[:2] == (403, False), (method, path)
 
 
-def test_the_page_token_in_a_header_or_the_action_url_lets_the_request_in(client, csrf_token, demo):
+def test_the_page_token_in_a_header_or_the_action_url_lets_the_request_in(browser_as, demo):
     """The control: with the token the same request reaches its route, which reads the body."""
+    browser, token = browser_as("member")
     path = f"/api/v1/recordings/{demo}/annotations"
-    by_header = client.post(path, headers={csrf.HEADER: csrf_token}, json={"start": 1})
+    by_header = browser.post(path, headers={csrf.HEADER: token}, json={"start": 1})
     assert by_header.status_code == 201
-    by_query = client.post(path, params={csrf.PARAM: csrf_token}, json={"start": 2})
+    by_query = browser.post(path, params={csrf.PARAM: token}, json={"start": 2})
     assert by_query.status_code == 201
-    refused = client.post(path, json={"start": 3})
+    refused = browser.post(path, json={"start": 3})
     assert refused.status_code == 403 and refused.json()["field"] == "header.x-csrf-token"
 
 

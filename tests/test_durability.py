@@ -11,8 +11,9 @@ ACKNOWLEDGED_BEFORE_KILL = 60
 pytestmark = pytest.mark.live  # the server is another process: the demo must be committed
 
 
-def test_acknowledged_annotations_survive_a_killed_server(serve, demo):
+def test_acknowledged_annotations_survive_a_killed_server(serve, demo, tokens):
     url, server = serve()
+    member = {"Authorization": f"Bearer {tokens['member']}"}
     base = f"{url}/api/v1"
     acknowledged: list[int] = []
     lock = threading.Lock()
@@ -20,7 +21,7 @@ def test_acknowledged_annotations_survive_a_killed_server(serve, demo):
     enough = threading.Event()  # set once the writers are well under way
 
     def writer(n: int) -> None:
-        with httpx.Client(timeout=5) as client:
+        with httpx.Client(timeout=5, headers=member) as client:
             for i in range(10_000):
                 if stop.is_set():
                     return

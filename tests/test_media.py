@@ -62,4 +62,4 @@ def test_paths_out_of_the_media_folder_are_refused(client, settings, raw_path):
     url = httpx.URL("http://testserver", raw_path=raw_path)
     response = client.get(url)
     assert response.status_code == 404
-    assert b"secret" not in response.content and b"root:" not in response.content
+    assert b"top secret" not in response.content and b"root:" not in response.content

@@ -99,7 +99,7 @@ def test_the_next_start_removes_orphans_and_keeps_what_is_referenced(client, cli
 
 
 @pytest.mark.live
-def test_an_upload_cut_off_by_a_killed_server_is_gone_after_the_next_start(serve, settings):
+def test_an_upload_cut_off_by_a_killed_server_is_gone_after_the_next_start(serve, settings, tokens):
     """A real server process, killed with SIGKILL while a large upload streams in."""
     url, server = serve()
     port = int(url.rsplit(":", 1)[1])
@@ -112,6 +112,7 @@ def test_an_upload_cut_off_by_a_killed_server_is_gone_after_the_next_start(serve
     with socket.create_connection(("127.0.0.1", port)) as sock:
         sock.sendall(
             f"POST {UPLOAD} HTTP/1.1\r\nHost: x\r\nContent-Length: {50 * 2**20}\r\n"
+            f"Authorization: Bearer {tokens['editor']}\r\n"
             f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n".encode()
             + head
         )

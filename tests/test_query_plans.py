@@ -90,7 +90,9 @@ def crowded(demo, session):
 
 def test_annotation_window_uses_the_recording_start_index(connection, session, crowded):
     with captured(connection, "annotation") as seen:
-        rows, _ = annotations.list_page(session, recording=crowded, start=8400, end=8460)
+        rows, _ = annotations.list_page(
+            session, recording=crowded, start=8400, end=8460, viewer=None
+        )
     assert [round(a.start, 1) for a in rows][:3] == [8400.0, 8401.2, 8402.4]
     query_plan = plan(connection, *seen[0])
     print(query_plan)

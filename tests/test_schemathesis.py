@@ -3,7 +3,8 @@ is a 5xx, and every answer has a documented status, content type and shape.
 
 A short deterministic run is part of the suite (valid and invalid requests for each
 operation, on the demo's data); `bench/fuzz_api.py` runs the long one by hand. Requests carry
-no cookie, as a script's would (CSRF is tested on its own, in test_csrf.py).
+an admin's API token and no cookie, as a script's would (who may do what is
+test_authorization.py's subject, CSRF test_csrf.py's).
 """
 
 import tempfile
@@ -49,8 +50,9 @@ def api(settings, database, demo):
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize("label", _labels())
-def test_every_operation_answers_as_documented(api, label, mode):
+def test_every_operation_answers_as_documented(api, tokens, label, mode):
     operation = api.find_operation_by_label(label)
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -61,7 +63,7 @@ def test_every_operation_answers_as_documented(api, label, mode):
         suppress_health_check=list(HealthCheck),
     )
     def check(case):
-        case.call_and_validate(checks=CHECKS)
+        case.call_and_validate(checks=CHECKS, headers=admin)
 
     try:
         check()

@@ -40,7 +40,7 @@ Closing words.
 
 
 @pytest.fixture
-def content(client) -> dict:
+def content(client, clients) -> dict:
     """One event with a recording holding a segment, a speaker, a quote, notes and cues."""
 
     def post(url: str, body: dict) -> dict:
@@ -88,7 +88,8 @@ def content(client) -> dict:
         },
     )
     note = post(ann, {"start": 900, "text": "A remark about telemedicine"})
-    post(ann, {"start": 950, "text": "secret pineapple", "visibility": "private"})
+    private = {"start": 950, "text": "secret pineapple", "visibility": "private"}
+    assert clients("member").post(ann, json=private).status_code == 201
     assert client.post("/api/v1/recordings/talks/transcript", json={"text": VTT}).is_success
     return {"segment": segment["slug"], "quote": quote["id"], "note": note["id"]}
 
@@ -142,8 +143,12 @@ def test_snippets_mark_the_hit_and_escape_the_text(client, content):
     assert "&amp;" in cue["snippet"]
 
 
-def test_private_annotations_are_never_found(client, content):
-    assert hits(client, "pineapple") == []
+def test_private_annotations_are_found_by_their_owner_alone(client, clients, content):
+    assert [h["snippet"] for h in hits(clients("member"), "pineapple")] == [
+        "secret <mark>pineapple</mark>"
+    ]
+    for someone in (client, clients("other"), clients("admin"), clients()):
+        assert hits(someone, "pineapple") == []
 
 
 def test_filters_narrow_the_hits(client, content):

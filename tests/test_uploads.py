@@ -115,10 +115,11 @@ def test_an_image_is_refused_as_media_browsers_do_not_play(client, event, settin
 
 
 @pytest.fixture
-def small_limit_client(settings, database):
-    """The app with a 4 KiB upload limit."""
+def small_limit_client(settings, database, tokens):
+    """The app with a 4 KiB upload limit, used by an editor's script."""
     small = settings.model_copy(update={"max_upload_bytes": 4096})
-    with TestClient(create_app(small, database)) as client:
+    editor = {"Authorization": f"Bearer {tokens['editor']}"}
+    with TestClient(create_app(small, database), headers=editor) as client:
         client.post("/api/v1/events", json={"slug": "forum", "title": "Forum"})
         yield client
 
@@ -363,10 +364,10 @@ def test_the_script_gets_json_from_the_same_route(client, event, clip):
     assert bad.status_code == 422 and bad.json()["field"] == "body.file"
 
 
-def test_the_form_without_its_csrf_token_is_refused(client, event, clip, settings, connection):
-    client.get("/upload")  # the cookie alone is not enough
+def test_the_form_without_its_csrf_token_is_refused(browser_as, event, clip, settings, connection):
+    browser, _ = browser_as("editor")  # signed in: the session cookie alone is not enough
     with clip.open("rb") as f:
-        response = client.post("/upload", data=EVENT, files={"file": ("t.mp4", f)})
+        response = browser.post("/upload", data=EVENT, files={"file": ("t.mp4", f)})
     assert response.status_code == 403
     assert "reload the page" in response.text
     assert stored(settings, connection) == ([], [])

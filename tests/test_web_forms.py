@@ -71,19 +71,21 @@ def test_bad_form_input_re_renders_with_a_message(client, demo, fields, message,
     assert _count(client, demo) == before
 
 
-def test_form_post_without_csrf_is_refused_and_stores_nothing(client, demo):
+def test_form_post_without_csrf_is_refused_and_stores_nothing(client, browser_as, demo):
     before = _count(client, demo)
-    client.get(f"/r/{demo}")  # the browser now carries the page's cookie
-    response = client.post(f"/r/{demo}/annotations", data={"start": "1:00", "text": "forged"})
+    browser, _ = browser_as("member")  # the browser carries its session cookie
+    response = browser.post(f"/r/{demo}/annotations", data={"start": "1:00", "text": "forged"})
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("text/html")
     assert "expired or was sent from another site" in response.text
-    forged = client.post(  # a token made for another browser
-        f"/r/{demo}/annotations",
-        params={csrf.PARAM: "0" * 64},
-        data={"start": "1:00", "text": "forged"},
-    )
-    assert forged.status_code == 403
+    _, others = browser_as("other")
+    for token in (others, "0" * 64):  # a token made for another browser, a made-up one
+        forged = browser.post(
+            f"/r/{demo}/annotations",
+            params={csrf.PARAM: token},
+            data={"start": "1:00", "text": "forged"},
+        )
+        assert forged.status_code == 403
     assert _count(client, demo) == before
 
 

@@ -125,10 +125,10 @@ def test_transcript_upload_stores_or_names_the_bad_line(client, demo, demo_vtt):
     assert "34 lines stored" in client.get(f"/r/{demo}/import").text
 
 
-def test_transcript_upload_answers_json_for_the_progress_script(client, demo, demo_vtt):
-    token = _token(client, demo)
+def test_transcript_upload_answers_json_for_the_progress_script(browser_as, demo, demo_vtt):
+    browser, token = browser_as("editor")
     url, json_accept = f"/r/{demo}/import/transcript", {"Accept": "application/json"}
-    ok = client.post(
+    ok = browser.post(
         url,
         params={csrf.PARAM: token},
         files={"file": ("t.vtt", demo_vtt.encode())},
@@ -136,7 +136,7 @@ def test_transcript_upload_answers_json_for_the_progress_script(client, demo, de
     )
     assert ok.status_code == 201
     assert ok.json()["cues"] == 34 and ok.json()["navigator"] == f"/r/{demo}#transcript"
-    no_token = client.post(url, files={"file": ("t.vtt", b"WEBVTT")}, headers=json_accept)
+    no_token = browser.post(url, files={"file": ("t.vtt", b"WEBVTT")}, headers=json_accept)
     assert no_token.status_code == 403 and "expired" in no_token.json()["detail"]
 
 
@@ -239,11 +239,11 @@ def test_placement_without_a_transcript_says_so(client, demo):
     ],
 )
 def test_posts_without_the_csrf_token_are_refused_and_store_nothing(
-    client, fresh, path, data, files
+    client, browser_as, fresh, path, data, files
 ):
-    client.get(f"/r/{fresh}/import")  # the cookie, but no token in the form
+    browser, _ = browser_as("editor")  # the session cookie, but no token in the form
     before = client.get("/api/v1/speakers?limit=500").json()["items"]
-    response = client.post(path.format(rec=fresh), data=data, files=files)
+    response = browser.post(path.format(rec=fresh), data=data, files=files)
     assert response.status_code == 403
     assert _segments(client, fresh) == []
     assert client.get(f"/api/v1/recordings/{fresh}/transcript").json()["items"] == []

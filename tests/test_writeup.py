@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.models import Annotation, Speaker
 from app.schemas import SpeakerCreate, WriteupApply
-from app.services import recordings, writeup
+from app.services import accounts, recordings, writeup
 from app.services import speakers as speaker_service
 
 ARTICLE = """Harbour cities compare notes
@@ -105,7 +105,8 @@ def test_apply_creates_or_matches_speakers_and_stores_unplaced_quotes(session, r
         ],
     )
     recording = recordings.get(session, slug=rec)
-    result = writeup.apply(session, recording=recording, data=data)
+    editor = accounts.get(session, username="editor")
+    result = writeup.apply(session, recording=recording, data=data, actor=editor)
     assert result.speakers_matched == ["marco-bellini"]
     assert sorted(result.speakers_created) == [
         "ahmed-haddad",
@@ -117,10 +118,10 @@ def test_apply_creates_or_matches_speakers_and_stores_unplaced_quotes(session, r
     bellini = session.exec(select(Speaker).where(Speaker.slug == "marco-bellini")).one()
     assert bellini.role == "Chief Economist"  # an empty field filled, nothing overwritten
     quotes = session.exec(select(Annotation).order_by(Annotation.id)).all()
-    assert {(q.placement.value, q.kind.value, q.start) for q in quotes} == {
-        ("unplaced", "quote", None)
+    assert {(q.placement.value, q.kind.value, q.start, q.owner_id) for q in quotes} == {
+        ("unplaced", "quote", None, editor.id)
     }
-    again = writeup.apply(session, recording=recording, data=data)
+    again = writeup.apply(session, recording=recording, data=data, actor=editor)
     assert (again.quotes_created, again.quotes_skipped) == ([], 7)
 
 

@@ -14,7 +14,8 @@ SEEKED_TO = """([t]) => {
 }"""
 
 
-def test_annotate_here_without_reload_then_follow_the_permalink(page, demo):
+def test_annotate_here_without_reload_then_follow_the_permalink(page, sign_in, demo):
+    sign_in("member")
     page.goto(f"/r/{demo}?t=2h20m")
     page.wait_for_selector("body[data-ready=true]")
     page.evaluate("window.sameDocument = true")
@@ -43,7 +44,8 @@ def test_annotate_here_without_reload_then_follow_the_permalink(page, demo):
     page.wait_for_function(SEEKED_TO, arg=[8405])
 
 
-def test_bad_input_shows_the_message_in_place(page, demo):
+def test_bad_input_shows_the_message_in_place(page, sign_in, demo):
+    sign_in("editor")
     page.goto(f"/r/{demo}?t=2h20m")
     page.wait_for_selector("body[data-ready=true]")
     page.select_option("#a-kind", "quote")
@@ -53,7 +55,8 @@ def test_bad_input_shows_the_message_in_place(page, demo):
     assert "a quote names its speaker" in error.inner_text()
 
 
-def test_place_an_unplaced_quote_at_the_current_time(page, demo):
+def test_place_an_unplaced_quote_at_the_current_time(page, sign_in, demo):
+    sign_in("editor")
     page.goto(f"/r/{demo}/s/round-table?t=10m")
     page.wait_for_selector("body[data-ready=true]")
     item = page.locator(".annotation", has_text="Faina Filina")
@@ -63,7 +66,9 @@ def test_place_an_unplaced_quote_at_the_current_time(page, demo):
     assert placed.inner_text() == "2:30:00"
 
 
-def test_delete_without_reload(page, demo, client):
+def test_delete_without_reload(page, sign_in, demo, clients):
+    client = clients("member")
+    sign_in("member")
     created = client.post(
         f"/api/v1/recordings/{demo}/annotations",
         json={"kind": "bookmark", "start": 60, "text": "to delete"},
@@ -75,22 +80,19 @@ def test_delete_without_reload(page, demo, client):
     assert client.get(f"/api/v1/annotations/{created['id']}").status_code == 404
 
 
-def test_plain_form_without_javascript(browser, live_server, demo):
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(f"/r/{demo}?t=2h20m")
-        page.fill("#a-start", "2:20:10")
-        page.fill("#a-text", "Noted without scripts")
-        page.click("#annotate button[type=submit]")
-        page.wait_for_url(re.compile(r".*\?t=8410#annotation-\d+$"))
-        annotation_id = page.url.rpartition("-")[2]
-        expect(page.locator(f"#annotation-{annotation_id}")).to_be_visible()
-        assert page.locator(f'#marks .mark[data-id="{annotation_id}"]').count() == 1
-        page.wait_for_function(SEEKED_TO, arg=[8410])
+def test_plain_form_without_javascript(open_tab, sign_in, demo):
+    page = open_tab(java_script_enabled=False)
+    sign_in("member", page)
+    page.goto(f"/r/{demo}?t=2h20m")
+    page.fill("#a-start", "2:20:10")
+    page.fill("#a-text", "Noted without scripts")
+    page.click("#annotate button[type=submit]")
+    page.wait_for_url(re.compile(r".*\?t=8410#annotation-\d+$"))
+    annotation_id = page.url.rpartition("-")[2]
+    expect(page.locator(f"#annotation-{annotation_id}")).to_be_visible()
+    assert page.locator(f'#marks .mark[data-id="{annotation_id}"]').count() == 1
+    page.wait_for_function(SEEKED_TO, arg=[8410])
 
-        page.goto(f"/a/{annotation_id}")
-        page.wait_for_function(SEEKED_TO, arg=[8410])
-        assert "Noted without scripts" in page.inner_text(".linked")
-    finally:
-        context.close()
+    page.goto(f"/a/{annotation_id}")
+    page.wait_for_function(SEEKED_TO, arg=[8410])
+    assert "Noted without scripts" in page.inner_text(".linked")

@@ -71,12 +71,8 @@ def test_range_link_stops_at_its_end(page, demo):
     )
 
 
-def test_without_javascript_the_media_fragment_seeks(browser, live_server, demo):
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(f"/r/{demo}?t=8400")
-        # Scripts are off for the page, but Playwright can still read the element's state.
-        _lands_at(page, 8400)
-    finally:
-        context.close()
+def test_without_javascript_the_media_fragment_seeks(open_tab, demo):
+    page = open_tab(java_script_enabled=False)
+    page.goto(f"/r/{demo}?t=8400")
+    # Scripts are off for the page, but Playwright can still read the element's state.
+    _lands_at(page, 8400)

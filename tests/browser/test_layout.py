@@ -42,21 +42,17 @@ def placed(client, demo) -> str:
     ("name", "size"),
     [("navigator-desktop", (1280, 800)), ("navigator-phone", (390, 844))],
 )
-def test_screenshots_and_fit(browser, live_server, placed, name, size, tmp_path):
+def test_screenshots_and_fit(open_tab, placed, name, size, tmp_path):
     width, height = size
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        page.goto(f"/r/{placed}?t=2h32m30s")
-        page.wait_for_function(FRAME_SHOWN)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        assert page.evaluate(UNNAMED, CONTROLS) == []
-        shots = Path(os.environ.get("SESSIONNAV_SCREENSHOTS") or tmp_path)
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / f"{name}.png"))
-        assert (shots / f"{name}.png").stat().st_size > 10_000
-    finally:
-        context.close()
+    page = open_tab(viewport={"width": width, "height": height})
+    page.goto(f"/r/{placed}?t=2h32m30s")
+    page.wait_for_function(FRAME_SHOWN)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(UNNAMED, CONTROLS) == []
+    shots = Path(os.environ.get("SESSIONNAV_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"))
+    assert (shots / f"{name}.png").stat().st_size > 10_000
 
 
 def test_help_overlay_and_keyboard_focus(page, demo):

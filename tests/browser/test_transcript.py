@@ -56,7 +56,7 @@ def test_a_user_scroll_pauses_following_until_asked(page, transcribed):
     follow.wait_for()
     top = page.evaluate("document.querySelector('#cues-box').scrollTop")
     page.evaluate("document.querySelector('video').currentTime = 8440")
-    page.wait_for_function(f"{CURRENT} === '8440.0'")
+    page.wait_for_function(f"() => {CURRENT} === '8440.0'")
     assert page.evaluate("document.querySelector('#cues-box').scrollTop") == top  # not moved
     follow.click()
     expect(follow).to_be_hidden()
@@ -77,7 +77,8 @@ def test_search_within_the_transcript(page, transcribed):
     page.locator("#cues").wait_for()
 
 
-def test_the_placement_proposal_is_accepted_in_place(page, transcribed):
+def test_the_placement_proposal_is_accepted_in_place(page, sign_in, transcribed):
+    sign_in("editor")
     _open(page, f"/r/{transcribed}/s/round-table")
     item = page.locator(".annotation", has_text="Faina Filina")
     accept = item.get_by_role("button", name="Accept 2:20:20")
@@ -90,8 +91,9 @@ def test_the_placement_proposal_is_accepted_in_place(page, transcribed):
 
 
 def test_a_transcript_uploads_with_progress_and_opens_beside_the_player(
-    page, demo, demo_vtt, tmp_path
+    page, sign_in, demo, demo_vtt, tmp_path
 ):
+    sign_in("editor")
     path = tmp_path / "round-table.vtt"
     path.write_text(demo_vtt)
     seen: list[float] = []

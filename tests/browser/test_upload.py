@@ -19,9 +19,20 @@ WATCH_PROGRESS = """
 """
 
 
-def test_a_file_uploads_with_progress_and_opens_in_the_navigator(page, live_server, tmp_path):
-    response = httpx.post(f"{live_server}/api/v1/events", json={"slug": "forum", "title": "Forum"})
+@pytest.fixture
+def forum(live_server, tokens, sign_in) -> str:
+    """An event to upload into, and an editor signed in."""
+    editor = {"Authorization": f"Bearer {tokens['editor']}"}
+    body = {"slug": "forum", "title": "Forum"}
+    response = httpx.post(f"{live_server}/api/v1/events", json=body, headers=editor)
     assert response.status_code == 201
+    sign_in("editor")
+    return "forum"
+
+
+def test_a_file_uploads_with_progress_and_opens_in_the_navigator(
+    page, live_server, forum, tmp_path
+):
     clip = tmp_path / "talk.mp4"
     render_placeholder(clip, 20, progress=False)
     seen: list[tuple[float, str]] = []
@@ -43,8 +54,7 @@ def test_a_file_uploads_with_progress_and_opens_in_the_navigator(page, live_serv
     assert details["duration"] == pytest.approx(20, abs=1)
 
 
-def test_a_file_that_is_not_media_is_refused_in_the_page(page, live_server, tmp_path):
-    httpx.post(f"{live_server}/api/v1/events", json={"slug": "forum", "title": "Forum"})
+def test_a_file_that_is_not_media_is_refused_in_the_page(page, forum, tmp_path):
     page.goto("/upload")
     notes = tmp_path / "notes.mp4"
     notes.write_bytes(b"not a video " * 1000)

@@ -15,9 +15,14 @@ YOUTUBE_HOSTS = re.compile(r"^https?://([^/]+\.)?(youtube(-nocookie)?\.com|ytimg
 NOW = "() => window.ytStub && window.ytStub.getCurrentTime()"
 
 
+@pytest.fixture(autouse=True)
+def youtube_api(settings) -> None:
+    """Set before the live server is built: its pages and its CSP name this URL."""
+    settings.youtube_api_url = API_URL
+
+
 @pytest.fixture
-def youtube(client, demo, settings, page) -> str:
-    settings.youtube_api_url = API_URL  # the live server shares these settings
+def youtube(client, demo, page) -> str:
     page.route(YOUTUBE_HOSTS, lambda route: route.abort())  # no network, ever
     page.route(API_URL, lambda route: route.fulfill(body=STUB, content_type="text/javascript"))
     created = client.post(
