@@ -83,6 +83,13 @@ class AuditAction(StrEnum):
     deleted = "deleted"
 
 
+class TurnSource(StrEnum):
+    """Where a speaker turn came from: a transcript's voice tags or an editor's hand."""
+
+    transcript = "transcript"
+    editor = "editor"
+
+
 class Placement(StrEnum):
     exact = "exact"
     approximate = "approximate"
@@ -132,6 +139,9 @@ class Speaker(SQLModel, table=True):
     country: str = Field(default="", max_length=100)
     bio: str = Field(default="", sa_type=sa.Text)
     link: str | None = Field(default=None, max_length=2000)
+    # Other spellings of the name, one per line ("Евгений Куценко"): kept when two records
+    # of one person are merged; matched by imports and found by search.
+    aliases: str = Field(default="", sa_type=sa.Text)
 
 
 class Segment(SQLModel, table=True):
@@ -205,6 +215,9 @@ class Annotation(SQLModel, table=True):
         default=None, foreign_key="account.id", ondelete="SET NULL", index=True
     )
     hidden_at: datetime | None = None  # hidden by an editor: out of every public view
+    # Where a quote's words were published (an article, a report), cited with the quote.
+    source_title: str | None = Field(default=None, max_length=300)
+    source_url: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -233,6 +246,24 @@ class TranscriptCue(SQLModel, table=True):
     end: float
     text: str = Field(sa_type=sa.Text)
     language: str = Field(default="en", max_length=35)
+
+
+class SpeakerTurn(SQLModel, table=True):
+    """Who spoke when: one speaker from `start` to `end` (PRODUCT §6c, the navigator's lane)."""
+
+    __tablename__ = "speaker_turn"
+    __table_args__ = (
+        sa.CheckConstraint("start >= 0", name="start_not_negative"),
+        sa.CheckConstraint('start < "end"', name="start_before_end"),
+        sa.Index("ix_speaker_turn_recording_start", "recording_id", "start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", ondelete="CASCADE")
+    speaker_id: int = Field(foreign_key="speaker.id", ondelete="CASCADE", index=True)
+    start: float
+    end: float
+    source: TurnSource = Field(default=TurnSource.editor, sa_type=_enum(TurnSource, "turn_source"))
 
 
 class User(SQLModel, table=True):

@@ -21,7 +21,7 @@ START, STOP = "\ue000", "\ue001"  # private-use characters: never markup, rare i
 # table -> indexed columns (as in migrations 0002 and 0003); the first column weighs most.
 INDEXED = {
     "segment": ("title", "description"),
-    "speaker": ("name", "role", "organisation"),
+    "speaker": ("name", "aliases", "role", "organisation"),
     "annotation": ("text",),
     "transcript_cue": ("text",),
 }
