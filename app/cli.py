@@ -13,7 +13,16 @@ from app.db import Database, migrate
 from app.errors import DomainError
 from app.models import Role
 from app.schemas import WriteupApply
-from app.services import accounts, events, media, programme, recordings, transcripts, writeup
+from app.services import (
+    access,
+    accounts,
+    events,
+    media,
+    programme,
+    recordings,
+    transcripts,
+    writeup,
+)
 from app.services.demo import load_demo
 from app.services.subtitles import TranscriptFormat
 from app.textfiles import decode
@@ -86,7 +95,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     try:
         text = decode(Path(args.file).read_bytes(), field="file")
         with database.unit_of_work() as session:
-            recording = recordings.get(session, slug=args.recording)
+            recording = recordings.get(session, slug=args.recording, viewer=access.OPERATOR)
             print(IMPORTERS[args.kind](session, recording, text, args))
     except DomainError as exc:
         sys.exit(f"error: {args.file}: {exc.message}")

@@ -1,7 +1,7 @@
 """API shapes: what clients send (Create/Update) and what they get back (Public)."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,7 @@ from app.models import (
     SearchKind,
     SegmentKind,
     SpeakerRole,
+    TurnSource,
     Visibility,
 )
 from app.textfiles import problem
@@ -164,24 +165,60 @@ class RecordingPublic(BaseModel):
 # Speakers
 
 
+MAX_ALIASES = 20
+MAX_NAME = 200  # Speaker.name's column
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)
+]
+
+
+def _alias(value: str) -> str:
+    """One other spelling of a name, on one line (they are stored one per line)."""
+    value = value.strip()
+    if not value:
+        raise ValueError("an alias cannot be empty")
+    if len(value) > MAX_NAME:
+        raise ValueError(f"an alias is at most {MAX_NAME} characters")
+    if value.splitlines() != [value]:  # no line break of any kind (\n, \r, \u2028, ...)
+        raise ValueError("an alias is one line")
+    return value
+
+
+Alias = Annotated[str, AfterValidator(_alias)]
+Aliases = Annotated[
+    list[Alias],
+    Field(
+        max_length=MAX_ALIASES,
+        description='other spellings of the name ("Евгений Куценко"), matched by imports '
+        "and search",
+    ),
+]
+
+
 class SpeakerCreate(Strict):
     slug: Slug | None = None
-    name: Title
+    name: PersonName
     role: Line = ""
     organisation: Line = ""
     country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
     bio: Text = ""
     link: Url | None = None
+    aliases: Aliases = Field(default_factory=list)
 
 
 class SpeakerUpdate(Strict):
     slug: Slug | None = None
-    name: Title | None = None
+    name: PersonName | None = None
     role: Line | None = None
     organisation: Line | None = None
     country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     bio: Text | None = None
     link: Url | None = None
+    aliases: Aliases | None = None
+
+
+class SpeakerMerge(Strict):
+    other: Slug = Field(description="the other record of the same person, merged and deleted")
 
 
 class SpeakerPublic(BaseModel):
@@ -192,6 +229,7 @@ class SpeakerPublic(BaseModel):
     country: str
     bio: str
     link: str | None
+    aliases: list[str]
 
 
 # Segments
@@ -247,6 +285,11 @@ class SegmentPublic(BaseModel):
 
 # Annotations
 
+SourceTitle = Annotated[
+    Line, Field(description="quotes: the title of the article or report that published them")
+]
+SourceUrl = Annotated[Url, Field(description="quotes: the address of that publication")]
+
 
 class AnnotationCreate(Strict):
     kind: AnnotationKind = AnnotationKind.note
@@ -264,6 +307,8 @@ class AnnotationCreate(Strict):
     author: Line = ""
     visibility: Visibility = Visibility.public
     reply_to: Id | None = None
+    source_title: SourceTitle | None = None
+    source_url: SourceUrl | None = None
 
 
 class AnnotationUpdate(Strict):
@@ -276,6 +321,8 @@ class AnnotationUpdate(Strict):
     segment: Slug | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
     visibility: Visibility | None = None
+    source_title: SourceTitle | None = None
+    source_url: SourceUrl | None = None
 
 
 class AnnotationPublic(BaseModel):
@@ -302,8 +349,12 @@ class AnnotationPublic(BaseModel):
     )
     created_at: datetime
     updated_at: datetime
+    source_title: str | None = Field(description="where a quote's words were published")
+    source_url: str | None = Field(description="the address of that publication")
     links: dict[str, str]
-    citation: str = Field(description="speaker, event, recording, time code and permalink")
+    citation: str = Field(
+        description="speaker, event and its dates, recording, time code, source and permalink"
+    )
 
 
 class ErrorBody(BaseModel):
@@ -352,6 +403,34 @@ class TranscriptImported(BaseModel):
     speakers_created: list[str] = Field(description="slugs of speakers the voices added")
 
 
+# Speaker turns (who spoke when)
+
+
+class TurnCreate(Strict):
+    speaker: Slug
+    start: Seconds
+    end: Seconds
+
+
+class TurnUpdate(Strict):
+    speaker: Slug | None = None
+    start: Seconds | None = None
+    end: Seconds | None = None
+
+
+class TurnPublic(BaseModel):
+    id: int
+    recording: str
+    speaker: str = Field(description="the speaker's slug")
+    speaker_name: str
+    start: float
+    start_tc: str
+    end: float
+    end_tc: str
+    source: TurnSource = Field(description="a transcript's voice tags, or an editor")
+    url: str = Field(description="deep link opening the recording at the turn's start")
+
+
 # Programme import
 
 
@@ -364,6 +443,22 @@ class ProgrammeItem(BaseModel):
     start_tc: str
     end: float
     end_tc: str
+    action: Literal["create", "update"] = Field(
+        description="update: the stored session of this title (or start) gets these times, "
+        "keeping its speakers, talks and annotations"
+    )
+    was: str | None = Field(None, description="an updated session's stored times")
+
+
+class ProgrammeRemoval(BaseModel):
+    """A stored session a re-import would replace: one that overlaps the new lines and is
+    not one of them. Its nested talks go with it; annotations in it stay in the recording."""
+
+    slug: str
+    title: str
+    start_tc: str
+    end_tc: str
+    talks: int
 
 
 class ImportProblem(BaseModel):
@@ -373,6 +468,9 @@ class ImportProblem(BaseModel):
 
 class ProgrammePreview(BaseModel):
     segments: list[ProgrammeItem]
+    removed: list[ProgrammeRemoval] = Field(
+        default_factory=list, description="replaced only when asked (replace=true)"
+    )
     problems: list[ImportProblem] = Field(description="nothing is stored while any remain")
     stored: bool
 

@@ -10,6 +10,7 @@ from app.api import (
     segments,
     speakers,
     transcripts,
+    turns,
     uploads,
 )
 from app.http.errors import DOCUMENTED_ERRORS
@@ -25,6 +26,7 @@ for module in (
     speakers,
     annotations,
     transcripts,
+    turns,
     search,
     imports,
 ):

@@ -31,7 +31,7 @@ def list_annotations(
     start inside the window and leave out the unplaced."""
     rows, after = service.list_page(
         session,
-        recording=recordings.get(session, slug=recording),
+        recording=recordings.get(session, slug=recording, viewer=user),
         start=from_,
         end=to,
         kind=kind,
@@ -50,7 +50,7 @@ def create_annotation(
 ) -> AnnotationPublic:
     """A new annotation, or a reply (`reply_to`), owned by the requester. Quotes (kind
     `quote`, naming a speaker) are for editors."""
-    rec = recordings.get(session, slug=recording)
+    rec = recordings.get(session, slug=recording, viewer=user)
     row = service.create(session, recording=rec, data=data, actor=user)
     return views.to_public(session, row, site=site, viewer=user)
 

@@ -95,11 +95,16 @@ def import_programme(
     recording: str,
     body: TextBody,
     dry_run: Annotated[bool, Query(description="only preview; store nothing")] = False,
+    replace: Annotated[
+        bool, Query(description="replace the stored sessions the lines overlap (see `removed`)")
+    ] = False,
 ) -> ProgrammePreview:
     """Segments from programme lines (`2:20:00 to 04:03:55 - the round table "…";`) or a
-    YouTube chapter list (`00:00 Intro`): all of them, or none when any line is wrong."""
-    rec = recordings.get(session, slug=recording)
-    preview = programme.preview(session, recording=rec, text=body.text)
+    YouTube chapter list (`00:00 Intro`): all of them, or none when any line is wrong. A
+    line naming a stored session (its title, or its start) corrects it; stored sessions the
+    lines overlap are replaced only with `replace=true`."""
+    rec = recordings.get(session, slug=recording, viewer=user)
+    preview = programme.preview(session, recording=rec, text=body.text, replace=replace)
     if dry_run:
         return preview
     response.status_code = status.HTTP_201_CREATED
@@ -112,7 +117,7 @@ def writeup_proposals(
 ) -> WriteupProposals:
     """Speakers (name, role, organisation) and their direct quotes found in an article:
     drafts for an editor to confirm; nothing is stored."""
-    recordings.get(session, slug=recording)
+    recordings.get(session, slug=recording, viewer=user)
     return writeup.propose(session, text=body.text, field=body.field)
 
 
@@ -122,5 +127,5 @@ def writeup_apply(
 ) -> WriteupApplied:
     """Store the confirmed proposals: speakers (matched by name or created) and their quotes
     as unplaced quotes in the given sessions, to be placed on their second later."""
-    rec = recordings.get(session, slug=recording)
+    rec = recordings.get(session, slug=recording, viewer=user)
     return writeup.apply(session, recording=rec, data=data, actor=user)

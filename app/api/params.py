@@ -59,4 +59,7 @@ def _ascii_id(value: Any) -> Any:
 AnnotationPath = Annotated[
     int, BeforeValidator(_ascii_id), Path(ge=1, le=MAX_ID, description="the annotation's id")
 ]
+TurnPath = Annotated[
+    int, BeforeValidator(_ascii_id), Path(ge=1, le=MAX_ID, description="the speaker turn's id")
+]
 SlugQuery = Annotated[str | None, Query(max_length=80)]

@@ -18,7 +18,9 @@ def list_recordings(
     paging: PagingDep,
     event: Annotated[str | None, Query(max_length=80, description="only this event's")] = None,
 ) -> Page[RecordingPublic]:
-    rows, after = service.list_page(session, key=paging.key, limit=paging.limit, event=event)
+    rows, after = service.list_page(
+        session, key=paging.key, limit=paging.limit, viewer=user, event=event
+    )
     return paging.page([service.to_public(session, r) for r in rows], after)
 
 
@@ -32,14 +34,16 @@ def create_recording(
 
 @router.get("/{recording}")
 def get_recording(session: SessionDep, user: Anyone, recording: str) -> RecordingPublic:
-    return service.to_public(session, service.get(session, slug=recording))
+    return service.to_public(session, service.get(session, slug=recording, viewer=user))
 
 
 @router.patch("/{recording}")
 def update_recording(
     session: SessionDep, user: Editors, recording: str, data: RecordingUpdate
 ) -> RecordingPublic:
-    row = service.update(session, recording=service.get(session, slug=recording), data=data)
+    row = service.update(
+        session, recording=service.get(session, slug=recording, viewer=user), data=data
+    )
     return service.to_public(session, row)
 
 
@@ -47,5 +51,5 @@ def update_recording(
 def delete_recording(
     session: SessionDep, user: Editors, settings: SettingsDep, recording: str
 ) -> None:
-    row = service.get(session, slug=recording)
+    row = service.get(session, slug=recording, viewer=user)
     service.delete(session, recording=row, media_dir=settings.media_dir)

@@ -3,7 +3,7 @@ from fastapi import status
 from app.deps import PagingDep, SessionDep
 from app.http.auth import Anyone, Editors
 from app.http.routing import router as make_router
-from app.schemas import Page, SpeakerCreate, SpeakerPublic, SpeakerUpdate
+from app.schemas import Page, SpeakerCreate, SpeakerMerge, SpeakerPublic, SpeakerUpdate
 from app.services import speakers as service
 
 router = make_router(prefix="/speakers", tags=["speakers"])
@@ -31,6 +31,18 @@ def update_speaker(
 ) -> SpeakerPublic:
     row = service.update(session, speaker=service.get(session, slug=speaker), data=data)
     return service.to_public(row)
+
+
+@router.post("/{speaker}/merge")
+def merge_speakers(
+    session: SessionDep, user: Editors, speaker: str, data: SpeakerMerge
+) -> SpeakerPublic:
+    """`other` is the same person recorded twice: it is merged into this speaker (its
+    sessions, quotes, transcript lines and turns move here, its name becomes an alias) and
+    deleted."""
+    keep = service.get(session, slug=speaker)
+    other = service.get(session, slug=data.other, field="other")
+    return service.to_public(service.merge(session, keep=keep, other=other, actor=user))
 
 
 @router.delete("/{speaker}", status_code=status.HTTP_204_NO_CONTENT)

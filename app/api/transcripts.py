@@ -11,6 +11,7 @@ from app.deps import PagingDep, SessionDep
 from app.http.auth import Anyone, Editors
 from app.http.errors import DOCUMENTED_ERRORS
 from app.http.routing import router as make_router
+from app.models import User
 from app.schemas import Page, PlacementProposal, TranscriptCuePublic, TranscriptImported
 from app.services import annotations, placement, recordings, transcripts
 from app.services.subtitles import TranscriptFormat
@@ -42,7 +43,7 @@ def list_cues(
     """Cues in time order; `from`/`to` keep those that start inside the window."""
     cues, after = transcripts.page(
         session,
-        recording=recordings.get(session, slug=recording),
+        recording=recordings.get(session, slug=recording, viewer=user),
         language=language,
         start=from_,
         end=to,
@@ -70,7 +71,7 @@ def import_transcript(
     tags (`<v Name>`) name the speakers. A bad file is refused naming its line."""
     result = transcripts.import_transcript(
         session,
-        recording=recordings.get(session, slug=recording),
+        recording=recordings.get(session, slug=recording, viewer=user),
         text=body.text,
         format=format,
         language=language,
@@ -89,8 +90,10 @@ def propose_placement(
     return placement.propose(session, annotation=row)
 
 
-def _file(session, recording: str, language: str | None, format: TranscriptFormat) -> Response:
-    rec = recordings.get(session, slug=recording)
+def _file(
+    session, user: User | None, recording: str, language: str | None, format: TranscriptFormat
+) -> Response:
+    rec = recordings.get(session, slug=recording, viewer=user)
     body = transcripts.as_file(session, recording=rec, language=language, format=format)
     return Response(body, media_type=f"{FILE_TYPES[format]}; charset=utf-8")
 
@@ -107,7 +110,7 @@ _FILE_DOC: dict[TranscriptFormat, dict[int | str, dict[str, Any]]] = {
 def transcript_vtt(
     session: SessionDep, user: Anyone, recording: str, language: LanguageQuery = None
 ) -> Response:
-    return _file(session, recording, language, TranscriptFormat.vtt)
+    return _file(session, user, recording, language, TranscriptFormat.vtt)
 
 
 @files_router.get(
@@ -116,4 +119,4 @@ def transcript_vtt(
 def transcript_srt(
     session: SessionDep, user: Anyone, recording: str, language: LanguageQuery = None
 ) -> Response:
-    return _file(session, recording, language, TranscriptFormat.srt)
+    return _file(session, user, recording, language, TranscriptFormat.srt)

@@ -5,12 +5,13 @@ A viewer sees public annotations that no editor has hidden, and their own, whate
 visibility. A private annotation is its owner's alone: not even an admin reads it. Editors
 also see a hidden public annotation when they ask for it (to restore it), never in lists.
 The owner, an editor or an admin may change or delete an annotation.
+A draft recording, and everything in it, is seen by editors and admins only.
 """
 
-from sqlalchemy import ColumnElement, FromClause, Table
+from sqlalchemy import ColumnElement, FromClause, Table, true
 
 from app.errors import Forbidden, SignInNeeded
-from app.models import Annotation, Role, User, Visibility
+from app.models import Annotation, Recording, Role, User, Visibility
 from app.services.accounts import at_least
 
 ANNOTATION: Table = Annotation.__table__  # type: ignore[attr-defined]
@@ -47,3 +48,22 @@ def check_change(viewer: User | None, annotation: Annotation) -> User:
     if not can_change(viewer, annotation.owner_id):
         raise Forbidden("only its author or an editor may change this annotation")
     return viewer
+
+
+RECORDING: Table = Recording.__table__  # type: ignore[attr-defined]
+
+
+def sees_drafts(viewer: User | None) -> bool:
+    """Draft recordings (published false) are for editors and admins alone (PRODUCT §6c)."""
+    return at_least(viewer, Role.editor)
+
+
+def recordings_visible_to(
+    viewer: User | None, table: FromClause = RECORDING
+) -> ColumnElement[bool]:
+    """The draft rule as SQL, for every list that names recordings or what is in them."""
+    return true() if sees_drafts(viewer) else table.c.published.is_(True)
+
+
+# The command line runs as the machine's operator, who sees everything, drafts included.
+OPERATOR = User(username="operator", password_hash="", role=Role.admin)

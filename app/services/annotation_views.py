@@ -138,12 +138,20 @@ def speakers_in(session: Session, *, recording: Recording) -> list[Speaker]:
     )
 
 
-def quotes_of(session: Session, *, speaker: Speaker, limit: int = 500) -> list[Annotation]:
-    """A speaker's public annotations across recordings, in recording then time order."""
+def quotes_of(
+    session: Session, *, speaker: Speaker, viewer: User | None, limit: int = 500
+) -> list[Annotation]:
+    """A speaker's public annotations across the recordings `viewer` may see, in recording
+    then time order."""
     return list(
         session.exec(
             select(Annotation)
-            .where(Annotation.speaker_id == speaker.id, access.visible_to(None))
+            .join(Recording, col(Recording.id) == Annotation.recording_id)
+            .where(
+                Annotation.speaker_id == speaker.id,
+                access.visible_to(None),
+                access.recordings_visible_to(viewer),
+            )
             .order_by(
                 col(Annotation.recording_id),
                 col(Annotation.start).is_(None),

@@ -32,9 +32,18 @@ def get(session: Session, *, annotation_id: int, viewer: User | None) -> Annotat
     """The annotation, if `viewer` may see it: an invisible one is "not found", not "not
     allowed", so its existence is not given away."""
     annotation = session.get(Annotation, annotation_id) if 0 < annotation_id <= MAX_ID else None
-    if annotation is None or not access.may_see(viewer, annotation):
+    if (
+        annotation is None
+        or not access.may_see(viewer, annotation)
+        or _in_draft(session, annotation, viewer)
+    ):
         raise NotFound(f"no annotation {annotation_id}", field="annotation")
     return annotation
+
+
+def _in_draft(session: Session, annotation: Annotation, viewer: User | None) -> bool:
+    recording = session.get(Recording, annotation.recording_id)
+    return recording is not None and not recording.published and not access.sees_drafts(viewer)
 
 
 def list_page(
@@ -119,6 +128,21 @@ def _check(session: Session, recording: Recording, annotation: Annotation) -> No
         )
     if annotation.kind is AnnotationKind.quote and annotation.speaker_id is None:
         raise Invalid("a quote names its speaker", field="speaker")
+    _check_source(annotation)
+
+
+def _check_source(annotation: Annotation) -> None:
+    """A source says where a speaker's words were published and is cited as "quoted in":
+    on a note or a question it would credit someone else's words to that publication."""
+    annotation.source_title = annotation.source_title or None  # a blank title is none
+    if annotation.kind is AnnotationKind.quote:
+        return
+    for name in ("source_title", "source_url"):
+        if getattr(annotation, name):
+            raise Invalid(
+                f"only a quote has a source; clear {name} for a {annotation.kind.value}",
+                field=name,
+            )
 
 
 def _resolve_refs(session: Session, recording: Recording, annotation: Annotation, data) -> None:

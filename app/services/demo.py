@@ -69,6 +69,7 @@ def load_demo(session: Session, *, media_dir: Path, progress: bool = True) -> bo
                 kind=AnnotationKind.quote,
                 placement=Placement.unplaced,
                 author="Russian Cluster Observatory write-up",
+                source_title=data["quotes_source_title"],
             ),
             actor=organiser,
         )

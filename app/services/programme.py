@@ -15,13 +15,20 @@ number; `apply` stores all of it, or nothing while any problem remains.
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.errors import Invalid
 from app.models import Recording, Segment, SegmentKind
-from app.schemas import ImportProblem, ProgrammeItem, ProgrammePreview, SegmentCreate
+from app.schemas import (
+    ImportProblem,
+    ProgrammeItem,
+    ProgrammePreview,
+    ProgrammeRemoval,
+    SegmentCreate,
+    SegmentUpdate,
+)
 from app.services import segments
-from app.slugs import unique_slug
+from app.slugs import make_slug, unique_slug
 from app.timecodes import TimecodeError, format_time, parse_time
 
 _TIME = r"(?:npt:)?\d[\d:.hms]*"
@@ -84,8 +91,16 @@ def _read_line(number: int, line: str) -> _Line:
     return _Line(number, start, end, title)
 
 
-def preview(session: Session, *, recording: Recording, text: str) -> ProgrammePreview:
-    """What `apply` would store, and every problem found, each with its line number."""
+def preview(
+    session: Session, *, recording: Recording, text: str, replace: bool = False
+) -> ProgrammePreview:
+    """What `apply` would store, and every problem found, each with its line number.
+
+    A re-import corrects what is stored instead of being refused: a line whose title (or
+    start) is a stored session's updates that session, keeping its speakers, talks and
+    annotations; a stored session that overlaps the new lines and is none of them would be
+    replaced, which is a problem unless `replace` is given (the editor has seen the preview).
+    """
     lines: list[_Line] = []
     problems: list[ImportProblem] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -96,6 +111,7 @@ def preview(session: Session, *, recording: Recording, text: str) -> ProgrammePr
         except (TimecodeError, ValueError) as exc:
             problems.append(ImportProblem(line=number, message=str(exc)))
     _close_chapters(lines, recording, problems)
+    lines = [line for line in lines if line.end is not None]
     existing = list(
         session.exec(
             select(Segment).where(
@@ -103,30 +119,84 @@ def preview(session: Session, *, recording: Recording, text: str) -> ProgrammePr
             )
         )
     )
-    taken = {s.slug for s in existing}
+    matched = _match(lines, existing)
+    removed = [
+        s
+        for s in existing
+        if s.id not in {m.id for m in matched.values()}
+        and any(s.start < line.end and line.start < s.end for line in lines if line.end)
+    ]
+    taken = {s.slug for s in existing if s not in removed}
     items: list[ProgrammeItem] = []
     for line in lines:
-        if line.end is None:
-            continue
-        problem = _check_range(line, recording, existing, items)
+        assert line.end is not None  # chapters were closed above
+        problem = _check_range(line, recording, items)
         if problem:
             problems.append(ImportProblem(line=line.number, message=problem))
-        slug = unique_slug(line.title, lambda s: s in taken)
-        taken.add(slug)
+        stored = matched.get(line.number)
+        if stored is None:
+            slug = unique_slug(line.title, lambda s: s in taken)
+            taken.add(slug)
         items.append(
             ProgrammeItem(
                 line=line.number,
                 title=line.title,
                 kind=kind_of(line.title),
-                slug=slug,
+                slug=stored.slug if stored else slug,
                 start=line.start,
                 start_tc=format_time(line.start),
                 end=line.end,
                 end_tc=format_time(line.end),
+                action="update" if stored else "create",
+                was=_span(stored) if stored else None,
             )
         )
+    removals = [_removal(session, s) for s in removed]
+    if removed and not replace:
+        for gone in removals:
+            problems.append(
+                ImportProblem(
+                    line=_first_overlap(lines, gone),
+                    message=f"would replace the stored session {gone.title!r} "
+                    f"({gone.start_tc} to {gone.end_tc}); store with replace to go on",
+                )
+            )
     problems.sort(key=lambda p: p.line)
-    return ProgrammePreview(segments=items, problems=problems, stored=False)
+    return ProgrammePreview(segments=items, removed=removals, problems=problems, stored=False)
+
+
+def _match(lines: list[_Line], existing: list[Segment]) -> dict[int, Segment]:
+    """Line number -> the stored session it corrects: the one of the same title (as a link
+    name), else the one starting at the same second; each stored session at most once."""
+    matched: dict[int, Segment] = {}
+    free = {s.id: s for s in existing}
+    for same in (
+        lambda line, s: f"{make_slug(line.title)}-".startswith(f"{s.slug}-"),
+        lambda line, s: abs(s.start - line.start) < 1,
+    ):
+        for line in lines:
+            if line.number in matched:
+                continue
+            found = next((s for s in free.values() if same(line, s)), None)
+            if found is not None:
+                matched[line.number] = free.pop(found.id)
+    return matched
+
+
+def _removal(session: Session, segment: Segment) -> ProgrammeRemoval:
+    talks = session.exec(select(func.count()).where(Segment.parent_id == segment.id)).one()
+    return ProgrammeRemoval(
+        slug=segment.slug,
+        title=segment.title,
+        start_tc=format_time(segment.start),
+        end_tc=format_time(segment.end),
+        talks=talks,
+    )
+
+
+def _first_overlap(lines: list[_Line], gone: ProgrammeRemoval) -> int:
+    start, end = parse_time(gone.start_tc), parse_time(gone.end_tc)
+    return next(line.number for line in lines if line.end and start < line.end and line.start < end)
 
 
 def _close_chapters(lines: list[_Line], recording: Recording, problems: list) -> None:
@@ -148,9 +218,7 @@ def _close_chapters(lines: list[_Line], recording: Recording, problems: list) ->
             )
 
 
-def _check_range(
-    line: _Line, recording: Recording, existing: list[Segment], items: list[ProgrammeItem]
-) -> str | None:
+def _check_range(line: _Line, recording: Recording, items: list[ProgrammeItem]) -> str | None:
     assert line.end is not None  # lines without an end are skipped
     if line.end <= line.start:
         return f"ends ({format_time(line.end)}) before it starts ({format_time(line.start)})"
@@ -159,9 +227,6 @@ def _check_range(
             f"ends at {format_time(line.end)}, past the recording's end "
             f"{format_time(recording.duration)}"
         )
-    for other in existing:
-        if other.start < line.end and line.start < other.end:
-            return f"overlaps the stored segment {other.title!r} ({_span(other)})"
     for item in items:
         if item.start < line.end and line.start < item.end:
             return f"overlaps line {item.line} ({_span(item)})"
@@ -175,19 +240,50 @@ def _span(segment) -> str:
 def apply(
     session: Session, *, recording: Recording, preview: ProgrammePreview, field: str = "body"
 ) -> ProgrammePreview:
-    """Store the previewed segments, all of them in the caller's transaction, or refuse."""
+    """Store the preview, all of it in the caller's transaction, or refuse: replaced
+    sessions go, corrected ones move, new ones are made."""
     if preview.problems:
         first, more = preview.problems[0], len(preview.problems) - 1
         also = f" (and {more} more; preview with dry_run=true)" if more else ""
         raise Invalid(f"line {first.line}: {first.message}{also}", field=field)
     if not preview.segments:
         raise Invalid("no programme lines found", field=field)
-    for item in preview.segments:
-        segments.create(
-            session,
-            recording=recording,
-            data=SegmentCreate(
-                slug=item.slug, title=item.title, kind=item.kind, start=item.start, end=item.end
-            ),
+    for gone in preview.removed:
+        segments.delete_segment(
+            session, segment=segments.get(session, recording=recording, slug=gone.slug)
         )
+    _move(session, recording, [i for i in preview.segments if i.action == "update"], field)
+    for item in preview.segments:
+        if item.action == "create":
+            data = SegmentCreate(
+                slug=item.slug, title=item.title, kind=item.kind, start=item.start, end=item.end
+            )
+            segments.create(session, recording=recording, data=data)
     return preview.model_copy(update={"stored": True})
+
+
+def _move(session: Session, recording: Recording, items: list[ProgrammeItem], field: str) -> None:
+    """Give stored sessions their corrected times, each once its new place is free (sessions
+    never overlap, not even between two moves); a cycle of swaps is refused."""
+    rows = {i.slug: segments.get(session, recording=recording, slug=i.slug) for i in items}
+    pending = list(items)
+    while pending:
+        ready = next(
+            (
+                i
+                for i in pending
+                if not any(
+                    row.start < i.end and i.start < row.end
+                    for slug, row in rows.items()
+                    if slug != i.slug and any(p.slug == slug for p in pending)
+                )
+            ),
+            None,
+        )
+        if ready is None:
+            raise Invalid(
+                f"line {pending[0].line}: sessions swap places; import in two steps", field=field
+            )
+        update = SegmentUpdate(title=ready.title, start=ready.start, end=ready.end)
+        segments.update(session, recording=recording, segment=rows[ready.slug], data=update)
+        pending.remove(ready)

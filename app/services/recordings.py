@@ -3,11 +3,11 @@ from pathlib import Path
 from sqlmodel import Session, col, func, select
 
 from app import links, video
-from app.errors import Invalid
-from app.models import Annotation, Event, MediaKind, Recording, Segment
+from app.errors import Invalid, NotFound
+from app.models import Annotation, Event, MediaKind, Recording, Segment, SpeakerTurn, User
 from app.pagination import Key, keyset_page
 from app.schemas import RecordingCreate, RecordingPublic, RecordingUpdate
-from app.services import events, media
+from app.services import access, events, media
 from app.services.common import apply_changes, exists, get_one
 from app.slugs import claim_slug
 from app.timecodes import format_time
@@ -19,18 +19,30 @@ _SOURCE_FIELD = {
 }
 
 
-def get(session: Session, *, slug: str) -> Recording:
-    return get_one(session, Recording, "recording", "recording", slug=slug)
+def get(session: Session, *, slug: str, viewer: User | None) -> Recording:
+    """The recording `viewer` may see; a draft is "not found" for anyone but an editor."""
+    return _shown(get_one(session, Recording, "recording", "recording", slug=slug), viewer, slug)
 
 
-def get_by_id(session: Session, recording_id: int) -> Recording:
-    return get_one(session, Recording, "recording", "recording", id=recording_id)
+def get_by_id(session: Session, recording_id: int, *, viewer: User | None) -> Recording:
+    return _shown(get_one(session, Recording, "recording", "recording", id=recording_id), viewer)
+
+
+def _shown(recording: Recording, viewer: User | None, asked: str = "") -> Recording:
+    if not recording.published and not access.sees_drafts(viewer):
+        raise NotFound(f"no recording {asked!r}" if asked else "no recording", field="recording")
+    return recording
 
 
 def list_page(
-    session: Session, *, key: Key | None, limit: int, event: str | None = None
+    session: Session,
+    *,
+    key: Key | None,
+    limit: int,
+    viewer: User | None,
+    event: str | None = None,
 ) -> tuple[list[Recording], Key | None]:
-    stmt = select(Recording)
+    stmt = select(Recording).where(access.recordings_visible_to(viewer))
     if event is not None:
         stmt = stmt.where(Recording.event_id == events.get(session, slug=event).id)
     return keyset_page(session, stmt, [col(Recording.id)], key, limit)
@@ -79,7 +91,7 @@ def update(session: Session, *, recording: Recording, data: RecordingUpdate) -> 
 
 
 def _check_duration_holds(session: Session, recording: Recording) -> None:
-    """Shortening a recording must not leave segments or annotations past its end."""
+    """Shortening a recording must not leave segments, annotations or turns past its end."""
     assert recording.duration is not None  # called when an update sets it
     latest = max(
         session.exec(
@@ -90,6 +102,10 @@ def _check_duration_holds(session: Session, recording: Recording) -> None:
             select(func.max(func.coalesce(Annotation.end, Annotation.start))).where(
                 Annotation.recording_id == recording.id
             )
+        ).one()
+        or 0,
+        session.exec(
+            select(func.max(SpeakerTurn.end)).where(SpeakerTurn.recording_id == recording.id)
         ).one()
         or 0,
     )

@@ -26,6 +26,8 @@ from app.models import (
 )
 from app.pagination import Key
 from app.schemas import SearchHit
+from app.services import access
+from app.services import recordings as recordings_service
 from app.services.common import get_one
 from app.services.search_sql import START, STOP, TABLE_OF, Scope, Term, backend_for
 from app.timecodes import format_time
@@ -59,12 +61,13 @@ def mark(snippet: str) -> str:
     return html.escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
 
 
-def filter_choices(session: Session, *, limit: int = 500) -> dict[str, list]:
+def filter_choices(session: Session, *, viewer: User | None, limit: int = 500) -> dict[str, list]:
     """What the search page's filters offer: events, recordings and (a bounded number of)
     speakers, by name."""
+    recordings = select(Recording).where(access.recordings_visible_to(viewer))
     return {
         "events": list(session.exec(select(Event).order_by(col(Event.title)))),
-        "recordings": list(session.exec(select(Recording).order_by(col(Recording.title)))),
+        "recordings": list(session.exec(recordings.order_by(col(Recording.title)))),
         "speakers": list(session.exec(select(Speaker).order_by(col(Speaker.name)).limit(limit))),
     }
 
@@ -80,8 +83,11 @@ def _scope(
 ) -> Scope:
     """Resolve the filters' slugs (404 naming the parameter when one is unknown)."""
     recordings: list[int] | None = None
+    if not access.sees_drafts(viewer):  # a draft's content is no one else's to find
+        published = session.exec(select(Recording.id).where(access.recordings_visible_to(viewer)))
+        recordings = cast(list[int], list(published))
     if recording is not None:
-        rec = get_one(session, Recording, "recording", "recording", slug=recording)
+        rec = recordings_service.get(session, slug=recording, viewer=viewer)
         assert rec.id is not None  # a stored recording
         recordings = [rec.id]
     if event is not None:

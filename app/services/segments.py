@@ -2,8 +2,9 @@ from sqlmodel import Session, col, delete, func, select
 
 from app import links
 from app.errors import Invalid, NotFound
-from app.models import Recording, Segment, SegmentSpeaker, Speaker
+from app.models import Recording, Segment, SegmentSpeaker, Speaker, User
 from app.schemas import SegmentCreate, SegmentPublic, SegmentSpeakerOut, SegmentUpdate
+from app.services import access
 from app.services import speakers as speaker_service
 from app.services.common import apply_changes, exists, get_one
 from app.slugs import claim_slug
@@ -29,12 +30,13 @@ def extent(session: Session, *, recording: Recording) -> float:
 
 
 def list_all(session: Session, *, recording: Recording) -> list[Segment]:
-    """All segments in time order; a recording holds tens of them, so no paging."""
+    """All segments in time order, a session before the talks it holds even when one starts
+    with it; a recording holds tens of them, so no paging."""
     return list(
         session.exec(
             select(Segment)
             .where(Segment.recording_id == recording.id)
-            .order_by(col(Segment.start), col(Segment.id))
+            .order_by(col(Segment.start), col(Segment.parent_id).is_not(None), col(Segment.id))
         ).all()
     )
 
@@ -217,14 +219,17 @@ def speakers_by_segment(
     return found
 
 
-def sessions_of_speaker(session: Session, *, speaker: Speaker) -> list[tuple[Segment, Recording]]:
-    """The segments a speaker appears in, across recordings, in recording then time order."""
+def sessions_of_speaker(
+    session: Session, *, speaker: Speaker, viewer: User | None
+) -> list[tuple[Segment, Recording]]:
+    """The segments a speaker appears in, across the recordings `viewer` may see, in
+    recording then time order."""
     return list(
         session.exec(
             select(Segment, Recording)
             .join(SegmentSpeaker, col(SegmentSpeaker.segment_id) == Segment.id)
             .join(Recording, col(Recording.id) == Segment.recording_id)
-            .where(SegmentSpeaker.speaker_id == speaker.id)
+            .where(SegmentSpeaker.speaker_id == speaker.id, access.recordings_visible_to(viewer))
             .order_by(col(Recording.id), col(Segment.start))
         ).all()
     )

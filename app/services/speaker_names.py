@@ -1,11 +1,10 @@
 """Matching a person's name as written in an imported file to a stored speaker.
 
 Files spell names their own way ("Dr Kai Uwe Bindseil", "GRAŽVYDAS MORKUS", "Grazvydas
-Morkus"); all of them are the same speaker, so names are compared by their slug, with
-academic and courtesy titles left out.
+Morkus", "Евгений Куценко"); all of them are the same speaker, so names are compared by
+their key (app.services.speakers.name_key), and a speaker answers to its name, its slug and
+each of its aliases.
 """
-
-import re
 
 from sqlmodel import Session, col, select
 
@@ -13,25 +12,24 @@ from app.models import Speaker
 from app.schemas import SpeakerCreate
 from app.services import speakers as speaker_service
 from app.services.common import exists
-from app.slugs import make_slug, unique_slug
-
-TITLES = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|sir|dame)\.?\s+)+", re.IGNORECASE)
-
-
-def name_key(name: str) -> str:
-    """The comparable form of a name: case, accents, punctuation and titles ignored."""
-    return make_slug(TITLES.sub("", name.strip()))
+from app.services.speakers import aliases_of, name_key
+from app.slugs import unique_slug
 
 
 class SpeakerBook:
-    """The stored speakers by name key, creating the missing ones on first use."""
+    """The stored speakers by name key, creating the missing ones on first use. Names and
+    slugs come before aliases, so a speaker's own name always finds that speaker."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.by_key: dict[str, Speaker] = {}
-        for speaker in session.exec(select(Speaker).order_by(col(Speaker.id))):
+        stored = list(session.exec(select(Speaker).order_by(col(Speaker.id))))
+        for speaker in stored:
             self.by_key.setdefault(speaker.slug, speaker)
             self.by_key.setdefault(name_key(speaker.name), speaker)
+        for speaker in stored:
+            for alias in aliases_of(speaker):
+                self.by_key.setdefault(name_key(alias), speaker)
 
     def find(self, name: str) -> Speaker | None:
         return self.by_key.get(name_key(name))

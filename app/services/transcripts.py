@@ -15,6 +15,7 @@ from app.pagination import Key, keyset_page
 from app.schemas import TranscriptCuePublic
 from app.services.speaker_names import SpeakerBook
 from app.services.subtitles import TranscriptFormat, parse, to_srt, to_webvtt
+from app.services.turns import derive_from_transcript
 from app.timecodes import format_time
 
 LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}")  # BCP 47, loosely
@@ -86,6 +87,7 @@ def import_transcript(
         # A bulk insert can change the table's size and words many times over before
         # autovacuum notices; fresh statistics keep search plans (GIN index, row estimates) right.
         connection.exec_driver_sql("ANALYZE transcript_cue")
+    derive_from_transcript(session, recording=recording)  # who spoke when, from the voices
     return ImportResult(len(rows), language, matched, created)
 
 

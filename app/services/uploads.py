@@ -22,9 +22,10 @@ from app.services.accounts import at_least
 from app.services.common import exists
 from app.sizes import human_size
 from app.slugs import claim_slug
+from app.timecodes import TimecodeError, parse_time
 
 FILE_FIELD, LINK_FIELD = "file", "url"
-TEXT_FIELDS = frozenset({"event", "title", "slug", "language"})
+TEXT_FIELDS = frozenset({"event", "title", "slug", "language", "duration", "published"})
 MAX_FIELDS, MAX_FIELD_BYTES = 20, 16 * 1024
 QUOTA_WINDOW = timedelta(days=1)  # the count quota counts the files of the last day
 # Only what browsers play in <video>/<audio>; other media would be stored but never play.
@@ -115,7 +116,16 @@ def _validated(fields: dict[str, str], **source) -> RecordingCreate:
     unknown = sorted(fields.keys() - TEXT_FIELDS)
     if unknown:
         raise Invalid(f"{unknown[0]} is not a field this form takes", field=unknown[0])
-    given = {name: value for name, value in fields.items() if value.strip()}
+    given: dict[str, object] = {name: value for name, value in fields.items() if value.strip()}
+    if "duration" in given:  # typed as a time code (a linked video is not probed)
+        try:
+            given["duration"] = parse_time(fields["duration"].strip())
+        except TimecodeError as exc:
+            raise Invalid(f"duration: {exc}", field="duration") from None
+    if "published" in given:
+        if given["published"] not in ("true", "false"):
+            raise Invalid("published: choose published or draft", field="published")
+        given["published"] = given["published"] == "true"
     return validated(RecordingCreate, {**given, **source})
 
 
