@@ -96,4 +96,5 @@ Anyone = Annotated[User | None, Depends(Rule(None))]
 Members = Annotated[User, Depends(Rule(Role.member))]
 Editors = Annotated[User, Depends(Rule(Role.editor))]
 Admins = Annotated[User, Depends(Rule(Role.admin))]
-Uploaders = Annotated[User, Depends(UploadRule())]
+UPLOADS = UploadRule()
+Uploaders = Annotated[User, Depends(UPLOADS)]

@@ -11,7 +11,9 @@ from starlette.responses import HTMLResponse
 
 from app import links
 from app.http import csrf
+from app.http.auth import UPLOADS
 from app.models import Role
+from app.services import citations
 from app.services.accounts import at_least
 from app.timecodes import format_time
 
@@ -25,6 +27,7 @@ _env = Environment(
 )
 _env.filters["tc"] = lambda seconds: "" if seconds is None else format_time(seconds)
 _env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]  # messages read as sentences
+_env.filters["held"] = citations.held  # "St. Petersburg, 16-17 May 2019" (with a dash)
 _env.globals["links"] = links
 templates = Jinja2Templates(env=_env)
 
@@ -48,6 +51,7 @@ def render(
         "user": user,
         "is_editor": at_least(user, Role.editor),
         "is_admin": at_least(user, Role.admin),
+        "may_upload": at_least(user, UPLOADS.needed(request.app.state.settings)),
         # Whether the viewer may change an annotation (its public shape names its owner).
         "may_change": lambda a: (
             user is not None and (a.owner == user.username or at_least(user, Role.editor))

@@ -19,7 +19,7 @@ from app.http.auth import Anyone, Editors, Members
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
 from app.http.templating import render, site_url
-from app.models import Annotation, AnnotationKind
+from app.models import Annotation, AnnotationKind, User
 from app.schemas import AnnotationCreate, AnnotationUpdate
 from app.services import access, placement, transcripts
 from app.services import annotation_views as views
@@ -44,6 +44,8 @@ class AnnotationForm(BaseModel):
     speaker: str = Field("", max_length=100)
     visibility: str = Field("", max_length=20)
     reply_to: str = Field("", max_length=12)
+    source_title: str = Field("", max_length=2000)  # the API shape says how long it may be
+    source_url: str = Field("", max_length=4000)
 
     def seconds(self, name: str) -> float | None:
         typed = getattr(self, name).strip()
@@ -63,6 +65,8 @@ class AnnotationForm(BaseModel):
             "text": self.text.strip(),
             "tags": [t.strip() for t in self.tags.split(",") if t.strip()],
             "speaker": self.speaker or None,
+            "source_title": self.source_title.strip() or None,
+            "source_url": self.source_url.strip() or None,
             **({"visibility": self.visibility} if self.visibility else {}),
             **({"reply_to": self._id(self.reply_to)} if self.reply_to else {}),
         }
@@ -79,8 +83,8 @@ class PlaceForm(BaseModel):
     end: str = Field("", max_length=100)
 
 
-def _back(session: Session, annotation: Annotation) -> RedirectResponse:
-    recording = recording_service.get_by_id(session, annotation.recording_id)
+def _back(session: Session, annotation: Annotation, user: User) -> RedirectResponse:
+    recording = recording_service.get_by_id(session, annotation.recording_id, viewer=user)
     url = links.recording_url(recording.slug, annotation.start, annotation.end)
     return RedirectResponse(f"{url}#annotation-{annotation.id}", status_code=303)
 
@@ -95,7 +99,7 @@ def _refused_on_navigator(
     """The navigator again at the typed start, the annotate form keeping what was typed."""
 
     def page(session: Session) -> HTMLResponse:
-        recording = recording_service.get(session, slug=slug)
+        recording = recording_service.get(session, slug=slug, viewer=request.state.user)
         try:
             start = parse_time(values.get("start") or "0")
         except TimecodeError:
@@ -118,13 +122,13 @@ def create_annotation(
     recording: str,
     form: Annotated[AnnotationForm, Form()],
 ) -> RedirectResponse:
-    rec = recording_service.get(session, slug=recording)
+    rec = recording_service.get(session, slug=recording, viewer=user)
     try:
         data = validated(AnnotationCreate, form.fields())
         row = annotation_service.create(session, recording=rec, data=data, actor=user)
     except DomainError as exc:
         raise _refused_on_navigator(request, rec.slug, form.model_dump(), exc) from None
-    return _back(session, row)
+    return _back(session, row, user)
 
 
 def _edit_page(
@@ -133,7 +137,7 @@ def _edit_page(
     user = request.state.user
     row = annotation_service.get(session, annotation_id=annotation_id, viewer=user)
     access.check_change(user, row)
-    rec = recording_service.get_by_id(session, row.recording_id)
+    rec = recording_service.get_by_id(session, row.recording_id, viewer=user)
     ctx = {
         "annotation": row,
         "recording": rec,
@@ -161,6 +165,8 @@ def edit_form(
         "tags": ", ".join(public.tags),
         "speaker": public.speaker.slug if public.speaker else "",
         "visibility": public.visibility.value,
+        "source_title": public.source_title or "",
+        "source_url": public.source_url or "",
     }
     return _edit_page(request, session, annotation, values)
 
@@ -187,13 +193,13 @@ def edit_annotation(
         raise FormRefused(
             error, lambda s: _edit_page(request, s, annotation, values, error)
         ) from None
-    return _back(session, row)
+    return _back(session, row, user)
 
 
 @router.post("/a/{annotation:int}/delete")
 def delete_annotation(session: SessionDep, user: Members, annotation: int) -> RedirectResponse:
     row = annotation_service.get(session, annotation_id=annotation, viewer=user)
-    recording = recording_service.get_by_id(session, row.recording_id)
+    recording = recording_service.get_by_id(session, row.recording_id, viewer=user)
     annotation_service.delete_annotation(session, annotation=row, actor=user)
     return RedirectResponse(links.recording_url(recording.slug, row.start), status_code=303)
 
@@ -209,7 +215,7 @@ def place_annotation(
     """Pins an unplaced quote to the second the viewer names (the page's time by default),
     or to the range a transcript proposal found (`end` too)."""
     row = annotation_service.get(session, annotation_id=annotation, viewer=user)
-    rec = recording_service.get_by_id(session, row.recording_id)
+    rec = recording_service.get_by_id(session, row.recording_id, viewer=user)
     typed = AnnotationForm(start=form.start, end=form.end)
     try:
         start = typed.seconds("start")
@@ -220,7 +226,7 @@ def place_annotation(
         annotation_service.update(session, annotation=row, data=data, actor=user)
     except DomainError as exc:
         raise _refused_on_navigator(request, rec.slug, form.model_dump(), exc) from None
-    return _back(session, row)
+    return _back(session, row, user)
 
 
 @router.get("/a/{annotation:int}/placement")
@@ -230,7 +236,10 @@ def placement_page(
     """Where the transcript says a quote was said, with the button that accepts it."""
     row = annotation_service.get(session, annotation_id=annotation, viewer=user)
     public = views.to_public(session, row, site=site_url(request), viewer=user)
-    ctx = {"a": public, "recording": recording_service.get_by_id(session, row.recording_id)}
+    ctx = {
+        "a": public,
+        "recording": recording_service.get_by_id(session, row.recording_id, viewer=user),
+    }
     try:
         proposal = placement.propose(session, annotation=row)
     except DomainError as exc:

@@ -42,7 +42,7 @@ def _page(
     **sections: Any,
 ) -> HTMLResponse:
     """The import page; `sections` carry one form's input, preview or refusal."""
-    recording = recording_service.get(session, slug=slug)
+    recording = recording_service.get(session, slug=slug, viewer=request.state.user)
     ctx = {
         "recording": recording,
         "segments": segment_service.list_all(session, recording=recording),
@@ -81,9 +81,10 @@ def import_programme(
     text: Article = "",
     action: Annotated[str, Form(max_length=10)] = "preview",
 ) -> Response:
-    """`preview` shows what would be stored and what is wrong; `store` stores all or none."""
-    rec = recording_service.get(session, slug=recording)
-    preview = programme.preview(session, recording=rec, text=text)
+    """`preview` shows what would be created, corrected and replaced, and what is wrong;
+    `store` (the preview's button, so the editor has seen what goes) stores all or none."""
+    rec = recording_service.get(session, slug=recording, viewer=user)
+    preview = programme.preview(session, recording=rec, text=text, replace=True)
     if action != "store":
         return _page(request, session, rec.slug, programme_text=text, preview=preview)
     try:
@@ -112,7 +113,7 @@ def import_transcript(
     """A WebVTT or SRT file replaces the transcript in its language, or is refused naming
     the line; the progress-bar script asks for JSON and gets it."""
     wants_json = "application/json" in request.headers.get("accept", "")
-    rec = recording_service.get(session, slug=recording)
+    rec = recording_service.get(session, slug=recording, viewer=user)
     try:
         if file is None or not file.filename:
             raise Invalid("choose a WebVTT (.vtt) or SRT (.srt) file", field="file")
@@ -137,7 +138,7 @@ def propose_writeup(
     request: Request, session: SessionDep, user: Editors, recording: str, text: Article = ""
 ) -> HTMLResponse:
     """Speakers and quotes found in the article, as a form to correct; nothing is stored."""
-    rec = recording_service.get(session, slug=recording)
+    rec = recording_service.get(session, slug=recording, viewer=user)
     speakers, quotes = rows_from_proposals(writeup.propose(session, text=text, field="text"))
     return _page(
         request,
@@ -164,7 +165,7 @@ def apply_writeup(
     form: Annotated[FormData, Depends(_long_form)],
 ) -> Response:
     """Store what the editor ticked: speakers matched or created, quotes as unplaced quotes."""
-    rec = recording_service.get(session, slug=recording)
+    rec = recording_service.get(session, slug=recording, viewer=user)
     speakers, quotes = rows_from_form(form)
     try:
         writeup.apply(session, recording=rec, data=confirmed(speakers, quotes), actor=user)

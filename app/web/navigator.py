@@ -8,13 +8,24 @@ from typing import Any
 
 from app import links
 from app.db import Session
-from app.models import AnnotationKind, MediaKind, Recording, Segment, SegmentKind, Speaker, User
+from app.models import (
+    AnnotationKind,
+    MediaKind,
+    Recording,
+    Role,
+    Segment,
+    SegmentKind,
+    Speaker,
+    User,
+)
 from app.services import annotation_views as views
 from app.services import annotations as annotation_service
 from app.services import events as event_service
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
 from app.services import transcripts
+from app.services import turns as turn_service
+from app.services.accounts import at_least
 from app.services.transcripts import Window
 from app.web.moments import Moment
 
@@ -25,15 +36,17 @@ CUES_AFTER = 32  # and after it: a few minutes of talk, under 10 KB of HTML
 
 @dataclass(frozen=True)
 class Block:
-    """One stretch of the timeline: a session, a break, or a gap nobody marked."""
+    """One stretch of the timeline: a session, a break, a talk nested in a session (drawn in
+    a second row), or a gap nobody marked."""
 
-    kind: str  # "session", "break" or "gap"
+    kind: str  # "session", "break", "talk" or "gap"
     title: str
     start: float
     end: float
     url: str
     left: float  # percent of the timeline
     width: float
+    slug: str | None  # the segment's, for the current-session highlight; None for a gap
 
 
 @dataclass
@@ -67,20 +80,26 @@ def percent(seconds: float, span: float) -> float:
 
 
 def timeline_blocks(recording: Recording, segments: list[Segment], span: float) -> list[Block]:
-    """Top-level segments in order, with every unmarked stretch shown as a gap."""
+    """Segments in time order (each session followed by its talks), with every unmarked
+    stretch between top-level segments shown as a gap."""
     blocks: list[Block] = []
     cursor = 0.0
 
-    def add(kind: str, title: str, start: float, end: float, url: str) -> None:
+    def add(
+        kind: str, title: str, start: float, end: float, url: str, slug: str | None = None
+    ) -> None:
         width = percent(end, span) - percent(start, span)
-        blocks.append(Block(kind, title, start, end, url, percent(start, span), width))
+        blocks.append(Block(kind, title, start, end, url, percent(start, span), width, slug))
 
-    for segment in (s for s in segments if s.parent_id is None):
+    for segment in segments:
+        url = links.segment_url(recording.slug, segment.slug)
+        if segment.parent_id is not None:
+            add("talk", segment.title, segment.start, segment.end, url, segment.slug)
+            continue
         if segment.start > cursor:
             add("gap", "No session", cursor, segment.start, _at(recording, cursor))
         kind = "break" if segment.kind is SegmentKind.break_ else "session"
-        url = links.segment_url(recording.slug, segment.slug)
-        add(kind, segment.title, segment.start, segment.end, url)
+        add(kind, segment.title, segment.start, segment.end, url, segment.slug)
         cursor = max(cursor, segment.end)
     if span > cursor:
         add("gap", "No session", cursor, span, _at(recording, cursor))
@@ -104,6 +123,7 @@ def context(
     focus: Segment | None = None,
     highlight: int | None = None,
     form: AnnotateForm | None = None,
+    turn_form: AnnotateForm | None = None,  # the speaker-turn form, refused (same shape)
 ) -> dict[str, Any]:
     """Everything the navigator template and its script need."""
     event = event_service.get_by_id(session, recording.event_id)
@@ -142,6 +162,7 @@ def context(
         "blocks": timeline_blocks(recording, segments, span),
         "span": span,
         "current": current,
+        "lit": _lit(segments, current),
         "focus": focus,
         "next_session": _after_break(segments, current, moment.start),
         "speakers_by_segment": speakers,
@@ -154,6 +175,11 @@ def context(
         "tags": tags,
         "highlight": highlight,
         "form": form or AnnotateForm(),
+        "lane": turn_service.lane(session, recording=recording, span=span),
+        "turn_form": turn_form or AnnotateForm(),
+        "near_turns": turn_service.around(session, recording=recording, t=moment.start)
+        if at_least(viewer, Role.editor)
+        else [],
         "transcript": transcript,
         "has_transcript": bool(transcript.cues),
         "media_src": links.media_src(recording),
@@ -161,6 +187,14 @@ def context(
             recording, segments, moment, span, highlight, site, youtube_api_url, transcript
         ),
     }
+
+
+def _lit(segments: list[Segment], current: Segment | None) -> set[str]:
+    """What the timeline and the sessions list highlight: the innermost segment playing and
+    the session holding it."""
+    if current is None:
+        return set()
+    return {s.slug for s in segments if s.id in (current.id, current.parent_id)}
 
 
 def _after_break(segments: list[Segment], current: Segment | None, t: float) -> Segment | None:
@@ -202,6 +236,7 @@ def _page_data(
     transcript: Window,
 ) -> dict[str, Any]:
     """The JSON the page's script starts from (handed over with |tojson)."""
+    slugs = {s.id: s.slug for s in segments}
     return {
         "recording": recording.slug,
         "media": recording.media_kind.value,
@@ -222,7 +257,7 @@ def _page_data(
                 "kind": s.kind.value,
                 "start": s.start,
                 "end": s.end,
-                "nested": s.parent_id is not None,
+                "parent": slugs.get(s.parent_id),
             }
             for s in segments
         ],

@@ -20,6 +20,7 @@ from app.services import events as event_service
 from app.services import recordings as recording_service
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
+from app.services import turns as turn_service
 from app.timecodes import TimeRange
 from app.web import navigator, share
 from app.web.moments import Moment, resolve
@@ -63,7 +64,7 @@ def navigator_page(
 
 @router.get("/")
 def home(request: Request, session: SessionDep, user: Anyone) -> HTMLResponse:
-    return render(request, "home.html", {"events": event_service.overview(session)})
+    return render(request, "home.html", {"events": event_service.overview(session, viewer=user)})
 
 
 @router.get("/r/{recording}")
@@ -78,7 +79,7 @@ def recording_page(
     speaker: FilterQuery = None,
     tag: FilterQuery = None,
 ) -> HTMLResponse:
-    rec = recording_service.get(session, slug=recording)
+    rec = recording_service.get(session, slug=recording, viewer=user)
     moment = resolve(t, duration=rec.duration)
     filters = navigator.Filters(kind, speaker, tag)
     return navigator_page(request, session, rec, moment, filters=filters, paged=paged)
@@ -94,7 +95,7 @@ def segment_page(
     t: TQuery = None,
 ) -> HTMLResponse:
     """`t` is relative to the segment, so links survive when its boundaries move."""
-    rec = recording_service.get(session, slug=recording)
+    rec = recording_service.get(session, slug=recording, viewer=user)
     seg = segment_service.get(session, recording=rec, slug=segment)
     moment = resolve(t, duration=rec.duration, offset=seg.start)
     return navigator_page(request, session, rec, moment, focus=seg)
@@ -107,7 +108,7 @@ def annotation_page(
     """Opens at the annotation's time (its session's start when unplaced), the annotation
     highlighted; `t` still wins when a link names one."""
     row = annotation_service.get(session, annotation_id=annotation, viewer=user)
-    rec = recording_service.get_by_id(session, row.recording_id)
+    rec = recording_service.get_by_id(session, row.recording_id, viewer=user)
     focus: Segment | None = None
     if row.start is not None:
         default = TimeRange(row.start, row.end)
@@ -125,7 +126,7 @@ def annotation_item(
     """One list entry, rendered by the same template as the page, for scripts to insert."""
     row = annotation_service.get(session, annotation_id=annotation, viewer=user)
     item = views.to_public(session, row, site=site_url(request), viewer=user)
-    rec = recording_service.get_by_id(session, row.recording_id)
+    rec = recording_service.get_by_id(session, row.recording_id, viewer=user)
     span = rec.duration or segment_service.extent(session, recording=rec)
     return render(request, "_item.html", {"a": item, "recording": rec, "span": span})
 
@@ -135,10 +136,11 @@ def speaker_page(request: Request, session: SessionDep, user: Anyone, speaker: s
     person = speaker_service.canonical(session, slug=speaker)
     if person.slug != speaker:
         return RedirectResponse(links.speaker_url(person.slug), status_code=301)
-    sessions = segment_service.sessions_of_speaker(session, speaker=person)
-    quotes = views.quotes_of(session, speaker=person)
+    sessions = segment_service.sessions_of_speaker(session, speaker=person, viewer=user)
+    quotes = views.quotes_of(session, speaker=person, viewer=user)
     items = views.to_public_many(session, quotes, site=site_url(request), viewer=user)
     ctx = {"speaker": person, "sessions": sessions, "items": items}
+    ctx["turns"] = turn_service.of_speaker(session, speaker=person, viewer=user)
     ctx["meta"] = share.meta_for_speaker(request, person, sessions)
     return render(request, "speaker.html", ctx)
 
@@ -152,7 +154,7 @@ def embed_page(
     recording: str,
     t: TQuery = None,
 ) -> HTMLResponse:
-    rec = recording_service.get(session, slug=recording)
+    rec = recording_service.get(session, slug=recording, viewer=user)
     moment = resolve(t, duration=rec.duration)
     ctx = {
         "recording": rec,

@@ -109,6 +109,6 @@ def search_page(
         "notices": notices + ([paged.notice] if paged.notice else []),
         "searchable": bool(service.parse_query(form.q)),
         "kinds": sorted(_KINDS),
-        **service.filter_choices(session),
+        **service.filter_choices(session, viewer=user),
     }
     return render(request, "search.html", ctx)

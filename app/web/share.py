@@ -23,6 +23,7 @@ from app.models import MediaKind, Recording, Speaker, User
 from app.services import annotations as annotation_service
 from app.services import recordings as recording_service
 from app.services import segments as segment_service
+from app.services.citations import held
 from app.services.media import resolve_media_path
 from app.timecodes import (
     TimecodeError,
@@ -90,7 +91,9 @@ def meta_for_moment(request: Request, ctx: dict[str, Any]) -> dict[str, str | No
 
 
 def _event_line(event) -> str:
-    return event.title + (f", {event.place}" if event.place else "") + "."
+    """The event as a citation names it: title, place and its whole date range."""
+    where_when = held(event)
+    return event.title + (f", {where_when}" if where_when else "") + "."
 
 
 def meta_for_speaker(request: Request, speaker: Speaker, sessions: list) -> dict[str, str | None]:
@@ -115,7 +118,9 @@ async def frame(
         seconds = parse_range(t).start
     except TimecodeError as exc:
         raise Invalid(str(exc), field="t") from None
-    rec = await run_unit_of_work(request, lambda s: recording_service.get(s, slug=recording))
+    rec = await run_unit_of_work(
+        request, lambda s: recording_service.get(s, slug=recording, viewer=user)
+    )
     if rec.duration is not None:
         seconds = min(seconds, rec.duration)
     if rec.media_kind is MediaKind.youtube:
@@ -143,11 +148,11 @@ def _page_moment(session: Session, viewer: User | None, path: str, query: str, f
         raw = format_range(in_fragment)
     if match["id"]:
         a = annotation_service.get(session, annotation_id=int(match["id"]), viewer=viewer)
-        rec = recording_service.get_by_id(session, a.recording_id)
+        rec = recording_service.get_by_id(session, a.recording_id, viewer=viewer)
         seg = segment_service.get_by_id(session, a.segment_id) if a.segment_id else None
         default = TimeRange(a.start if a.start is not None else seg.start if seg else 0, a.end)
         return rec, a.text[:120] or rec.title, resolve(raw, duration=rec.duration, default=default)
-    rec = recording_service.get(session, slug=match["rec"])
+    rec = recording_service.get(session, slug=match["rec"], viewer=viewer)
     if match["seg"]:
         seg = segment_service.get(session, recording=rec, slug=match["seg"])
         return rec, seg.title, resolve(raw, duration=rec.duration, offset=seg.start)

@@ -43,6 +43,7 @@ def _page(request: Request, session: Session, form: UploadForm, status_code: int
     settings = request.app.state.settings
     context = {
         "events": events.by_title(session),
+        "chosen_event": request.query_params.get("event", ""),  # from an event page's link
         "form": form,
         "max_bytes": settings.max_upload_bytes,
         "max_size": human_size(settings.max_upload_bytes),

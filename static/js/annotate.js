@@ -83,6 +83,9 @@ export class Annotations {
     };
     if (end !== null) body.end = end;
     if (f.speaker?.value) body.speaker = f.speaker.value;
+    for (const name of ["source_title", "source_url"]) {
+      if (f[name]?.value.trim()) body[name] = f[name].value.trim();
+    }
     if (f.visibility?.checked) body.visibility = "private";
     const response = await send(`${this.data.api}/annotations`, {
       method: "POST",
@@ -93,8 +96,7 @@ export class Annotations {
     const created = await response.json();
     this.error.hidden = true;
     await this.show(created);
-    f.text.value = "";
-    f.tags.value = "";
+    for (const field of [f.text, f.tags, f.source_title, f.source_url]) if (field) field.value = "";
     this.end.value = "";
     delete this.end.dataset.seconds;
     announce(`Annotation added at ${formatTime(created.start)}`);

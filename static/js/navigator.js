@@ -5,6 +5,7 @@ import { installShortcuts } from "./keys.js";
 import { createPlayer } from "./player.js";
 import { Timeline } from "./timeline.js";
 import { Transcript } from "./transcript.js";
+import { enhanceTurns } from "./turns.js";
 import { announce, copy, formatTime, pageData, tValue } from "./util.js";
 
 const data = pageData();
@@ -19,12 +20,14 @@ if (fragmentT !== undefined) {
   start();
 }
 
+// The innermost segment playing at `t`: a talk rather than the session holding it.
 function segmentAt(t) {
   let found = null;
-  for (const s of data.segments) if (s.start <= t && t < s.end && (!found || s.nested)) found = s;
+  for (const s of data.segments) if (s.start <= t && t < s.end && (!found || s.parent)) found = s;
   return found;
 }
 
+// What `n`/`p` visit, in time order: each session's start, then its talks', then the next.
 function sessions() {
   return data.segments.filter((s) => s.kind !== "break");
 }
@@ -43,6 +46,7 @@ async function start() {
     data,
   });
   if (data.transcript) new Transcript(document.getElementById("transcript"), player, data);
+  enhanceTurns(player);
   const clock = document.getElementById("clock");
   const playButton = document.getElementById("play");
   const skip = document.getElementById("skip-break");
@@ -56,14 +60,14 @@ async function start() {
     const slug = now?.slug ?? "";
     if (slug !== current) {
       current = slug;
+      const lit = new Set([now?.slug, now?.parent].filter(Boolean));
       for (const li of document.querySelectorAll("#chapters li")) {
-        const on = li.dataset.slug === slug;
-        li.classList.toggle("current", on);
-        if (on) li.setAttribute("aria-current", "true");
+        li.classList.toggle("current", lit.has(li.dataset.slug));
+        if (li.dataset.slug === slug) li.setAttribute("aria-current", "true");
         else li.removeAttribute("aria-current");
       }
       for (const block of document.querySelectorAll("#track .block")) {
-        block.classList.toggle("current", !!now && Number(block.dataset.start) === now.start);
+        block.classList.toggle("current", lit.has(block.dataset.slug));
       }
       for (const panel of document.querySelectorAll(".speakers [data-segment]")) {
         panel.hidden = panel.dataset.segment !== slug;
@@ -89,12 +93,12 @@ async function start() {
     back30: step(-30),
     fwd30: step(30),
     next: () => {
-      const next = sessions().find((s) => !s.nested && s.start > player.currentTime + 0.5);
+      const next = sessions().find((s) => s.start > player.currentTime + 0.5);
       if (next) player.seek(next.start);
     },
     prev: () => {
       const t = player.currentTime;
-      const earlier = sessions().filter((s) => !s.nested && s.start < t - 2);
+      const earlier = sessions().filter((s) => s.start < t - 2);
       if (earlier.length) player.seek(earlier[earlier.length - 1].start);
     },
     annotate: () => annotations.annotateHere(),
