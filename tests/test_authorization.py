@@ -29,7 +29,7 @@ from app import links
 from app.config import Settings
 from app.http.auth import Rule
 from app.main import create_app
-from app.models import Annotation, ApiToken, Placement, Role, User
+from app.models import Annotation, ApiToken, Placement, Role, SpeakerTurn, User
 from app.services import accounts
 from app.video import render_placeholder
 
@@ -97,6 +97,7 @@ class World:
     clip: Path
     ticket: str  # a password ticket for "member", as /login gives one
     password: str  # every seeded account's
+    turn: int  # the first speaker turn the transcript gave
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/speakers"): Sample(lambda w: {"json": {"name": "Ada Lovelace"}}),
     ("PATCH", "/api/v1/speakers/{speaker}"): Sample(lambda w: {"json": {"role": "Chair"}}),
     ("DELETE", "/api/v1/speakers/{speaker}"): Sample(),
+    ("POST", "/api/v1/speakers/{speaker}/merge"): Sample(
+        lambda w: {"json": {"other": "ildar-khairullin"}}
+    ),
+    ("POST", "/speakers/{speaker}/edit"): Sample(
+        lambda w: {"data": {"name": "Faina Filina", "aliases": "Фаина Филина"}}
+    ),
+    ("POST", "/speakers/{speaker}/merge"): Sample(
+        lambda w: {"data": {"other": "ildar-khairullin"}}
+    ),
     ("POST", "/api/v1/recordings/{recording}/annotations"): Sample(
         lambda w: {"json": {"start": 60, "text": "A note"}}
     ),
@@ -198,6 +208,34 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/a/{annotation:int}/hide"): Sample(),
     ("POST", "/a/{annotation:int}/restore"): Sample(),
     ("POST", "/upload"): Sample(lambda w: _upload(w)),
+    ("POST", "/api/v1/recordings/{recording}/turns"): Sample(
+        lambda w: {"json": {"speaker": "faina-filina", "start": 60, "end": 90}}
+    ),
+    ("PATCH", "/api/v1/turns/{turn}"): Sample(lambda w: {"json": {"end": 8500}}),
+    ("DELETE", "/api/v1/turns/{turn}"): Sample(),
+    ("POST", "/r/{recording}/turns"): Sample(
+        lambda w: {"data": {"speaker": "faina-filina", "start": "1:00", "end": "1:30"}}
+    ),
+    ("POST", "/turns/{turn:int}/edit"): Sample(
+        lambda w: {"data": {"start": "2:19:50", "end": "2:20:21"}}
+    ),
+    ("POST", "/turns/{turn:int}/delete"): Sample(),
+    ("POST", "/events/new"): Sample(lambda w: {"data": {"title": "Another day"}}),
+    ("POST", "/e/{event}/edit"): Sample(lambda w: {"data": {"title": "Renamed"}}),
+    ("POST", "/r/{recording}/edit"): Sample(
+        lambda w: {"data": {"title": "Renamed", "published": "true"}}
+    ),
+    ("POST", "/r/{recording}/sessions/new"): Sample(
+        lambda w: {
+            "data": {"title": "Talk", "parent": "round-table", "start": "2:30:00", "end": "2:40:00"}
+        }
+    ),
+    ("POST", "/r/{recording}/s/{segment}/edit"): Sample(
+        lambda w: {
+            "data": {"title": "Round", "kind": "round_table", "start": "2:20:00", "end": "4:03:55"}
+        }
+    ),
+    ("POST", "/r/{recording}/s/{segment}/delete"): Sample(),
 }
 
 
@@ -235,7 +273,8 @@ def world(clients, database, settings, transcribed, clip, tokens, password) -> W
         }
         member = accounts.get(session, username="member")
         ticket = accounts.password_ticket(member, secret_key=settings.secret_key)
-    return World(transcribed, notes, quote, token_ids, clip, ticket, password)
+        turn = session.exec(select(SpeakerTurn.id).order_by(SpeakerTurn.start)).first()
+    return World(transcribed, notes, quote, token_ids, clip, ticket, password, turn)
 
 
 ROLES = {None: None, "member": Role.member, "editor": Role.editor, "admin": Role.admin}
@@ -244,6 +283,8 @@ PLACES = {
     "{recording}": lambda w, owner: w.rec,
     "{segment}": lambda w, owner: "round-table",
     "{speaker}": lambda w, owner: "faina-filina",
+    "{turn}": lambda w, owner: str(w.turn),
+    "{turn:int}": lambda w, owner: str(w.turn),
 }
 
 

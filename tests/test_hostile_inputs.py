@@ -143,8 +143,8 @@ CRAFTED = [
 def test_crafted_cursors_are_refused_on_every_paginated_endpoint(clients, demo):
     client = clients("admin")  # who may read every list, the audit log too
     lists = _paginated(client)
-    # events, recordings, speakers, annotations, transcript, search, moderation, audit
-    assert len(lists) == 8, lists
+    # events, recordings, speakers, annotations, transcript, turns, search, moderation, audit
+    assert len(lists) == 9, lists
     for path in lists:
         query = {"q": "cluster"} if path.endswith("/search") else {}
         for cursor in CRAFTED:

@@ -4,7 +4,7 @@ import pytest
 
 from app.errors import Invalid
 from app.models import SegmentKind
-from app.services import programme, recordings
+from app.services import access, programme, recordings
 
 # The three programme lines of the 2019 write-up (facts: times and session titles).
 WRITEUP_LINES = """00:00 to 1:45:00 – the plenary session;
@@ -45,7 +45,9 @@ def test_youtube_chapters_end_where_the_next_begins(session, client, rec):
     text = (
         "00:00 Intro\n\n05:30 - Keynote: the future of clusters\n1:02:03 Q&A\n2:00:00 Lunch break"
     )
-    preview = programme.preview(session, recording=recordings.get(session, slug=rec), text=text)
+    preview = programme.preview(
+        session, recording=recordings.get(session, slug=rec, viewer=access.OPERATOR), text=text
+    )
     assert preview.problems == []
     assert [(s.line, s.start, s.end, s.kind, s.title) for s in preview.segments] == [
         (1, 0, 330, SegmentKind.other, "Intro"),
@@ -74,7 +76,9 @@ def test_preview_lists_every_problem_with_its_line(session, client, rec):
             "4:00:00 to 4:10:00 —",  # 7: no title
         ]
     )
-    preview = programme.preview(session, recording=recordings.get(session, slug=rec), text=text)
+    preview = programme.preview(
+        session, recording=recordings.get(session, slug=rec, viewer=access.OPERATOR), text=text
+    )
     problems = {p.line: p.message for p in preview.problems}
     assert sorted(problems) == [2, 3, 4, 5, 6, 7]
     assert "not a programme line" in problems[2]
@@ -84,7 +88,11 @@ def test_preview_lists_every_problem_with_its_line(session, client, rec):
     assert "minutes must be 00-59" in problems[6]
     assert "no title" in problems[7]
     with pytest.raises(Invalid, match=r"^line 2: .*and 5 more"):
-        programme.apply(session, recording=recordings.get(session, slug=rec), preview=preview)
+        programme.apply(
+            session,
+            recording=recordings.get(session, slug=rec, viewer=access.OPERATOR),
+            preview=preview,
+        )
 
 
 def test_dry_run_stores_nothing(snapshot, client, rec):
@@ -104,7 +112,7 @@ BAD_PROGRAMMES = [
     ("0:00 to 1:00:00 - Fine\n2:00:00 to 1:00:00 - Backwards", "line 2: ends (1:00:00) before"),
     ("7:00:00 to 7:10:00 - Late", "line 1: ends at 7:10:00, past the recording's end"),
     ("0:10:00 to 0:20:00 - Twice\n0:15:00 to 0:25:00 - Again", "line 2: overlaps line 1"),
-    ("5:40:00 to 5:50:00 - Plenary", "line 1: overlaps the stored segment 'Stored'"),
+    ("5:40:00 to 5:50:00 - Plenary", "line 1: would replace the stored session 'Stored'"),
     ("", "no programme lines"),
 ]
 
@@ -131,3 +139,54 @@ def test_the_last_chapter_needs_a_known_duration(client, make_recording):
 def test_unknown_recording_is_404(client):
     response = client.post("/api/v1/recordings/nope/programme", content=b"0:00 A")
     assert (response.status_code, response.json()["field"]) == (404, "path.recording")
+
+
+def test_a_re_import_corrects_stored_sessions_and_keeps_what_hangs_off_them(client, demo):
+    """A wrong programme line is fixed by importing the line again: the session of that
+    title moves, keeping its speakers; nothing else changes."""
+    url = f"/api/v1/recordings/{demo}/programme"
+    before = client.get(f"/api/v1/recordings/{demo}/segments/round-table").json()
+    preview = client.post(
+        url, params={"dry_run": "true"}, content=b"2:21:00 to 4:03:55 Round table"
+    )
+    item = preview.json()["segments"][0]
+    assert preview.status_code == 200 and preview.json()["problems"] == []
+    assert (item["action"], item["slug"], item["was"]) == (
+        "update",
+        "round-table",
+        "2:20:00 to 4:03:55",
+    )
+    stored = client.post(url, content=b"2:21:00 to 4:03:55 Round table")
+    assert stored.status_code == 201, stored.text
+    after = client.get(f"/api/v1/recordings/{demo}/segments/round-table").json()
+    assert after["start"] == 8460 and after["title"] == "Round table"
+    assert after["speakers"] == before["speakers"] and after["speakers"]
+    assert len(client.get(f"/api/v1/recordings/{demo}/segments").json()["items"]) == 5
+
+
+def test_a_re_import_replaces_overlapped_sessions_only_when_asked(client, demo, snapshot):
+    url = f"/api/v1/recordings/{demo}/programme"
+    lines = b"5:00:00 to 6:00:00 Closing panel\n6:00:00 to 6:30:00 Farewell"
+    before = snapshot()
+    refused = client.post(url, content=lines)
+    assert refused.status_code == 422
+    assert (
+        "would replace the stored session 'Break' (4:03:55 to 5:02:45)" in refused.json()["detail"]
+    )
+    assert snapshot() == before
+    preview = client.post(url, params={"dry_run": "true", "replace": "true"}, content=lines)
+    assert sorted(r["slug"] for r in preview.json()["removed"]) == ["break-2", "panel"]
+    stored = client.post(url, params={"replace": "true"}, content=lines)
+    assert stored.status_code == 201, stored.text
+    slugs = [s["slug"] for s in client.get(f"/api/v1/recordings/{demo}/segments").json()["items"]]
+    assert "panel" not in slugs and {"closing-panel", "farewell", "round-table"} <= set(slugs)
+
+
+def test_sessions_swapping_places_are_refused_whole(client, make_recording, snapshot):
+    rec = make_recording("swap", segments=[("first", 0, 600), ("second", 600, 1200)])
+    before = snapshot()
+    answer = client.post(
+        f"/api/v1/recordings/{rec}/programme", content=b"0:00 to 10:00 Second\n10:00 to 20:00 First"
+    )
+    assert answer.status_code == 422 and "swap places" in answer.json()["detail"]
+    assert snapshot() == before

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, insert, text
 
 from app.models import Annotation, Recording, Segment, utcnow
-from app.services import annotations, recordings, segments
+from app.services import access, annotations, recordings, segments
 
 
 @contextlib.contextmanager
@@ -44,7 +44,7 @@ NOW = utcnow()
 @pytest.fixture
 def crowded(demo, session):
     """A second recording with 20,000 annotations and 400 segments beside the demo."""
-    recording = recordings.get(session, slug=demo)
+    recording = recordings.get(session, slug=demo, viewer=access.OPERATOR)
     other = Recording(
         event_id=recording.event_id,
         slug="other",

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.errors import Invalid
 from app.models import Speaker, TranscriptCue
-from app.services import recordings, subtitles, transcripts
+from app.services import access, recordings, subtitles, transcripts
 from app.services.subtitles import TranscriptFormat
 
 VTT = """WEBVTT
@@ -99,7 +99,7 @@ def test_a_file_without_cues_is_refused():
 
 
 def test_import_replaces_the_transcript_in_its_language_only(rec, session):
-    recording = recordings.get(session, slug=rec)
+    recording = recordings.get(session, slug=rec, viewer=access.OPERATOR)
     transcripts.import_transcript(session, recording=recording, text=SRT, language="fr")
     first = transcripts.import_transcript(session, recording=recording, text=VTT)
     assert (first.cues, first.language) == (3, "en")
@@ -181,7 +181,9 @@ def test_listing_pages_and_windows(client, rec, session):
     for i in range(30):
         lines += [f"00:{i:02}:00.000 --> 00:{i:02}:05.000", f"cue {i}", ""]
     transcripts.import_transcript(
-        session, recording=recordings.get(session, slug=rec), text="\n".join(lines)
+        session,
+        recording=recordings.get(session, slug=rec, viewer=access.OPERATOR),
+        text="\n".join(lines),
     )
     session.commit()
     url = f"/api/v1/recordings/{rec}/transcript"

@@ -65,7 +65,7 @@ def test_programme_preview_then_confirm_stores_the_three_sessions(client, fresh)
     assert (
         "Round table discussion “The world’s biomedical clusters: success factors”" in preview.text
     )
-    assert "Store these 3 sessions" in preview.text
+    assert "Store: 3 new, 0 corrected" in preview.text
     assert _segments(client, fresh) == []  # a preview stores nothing
 
     hidden = re.search(r'<textarea name="text" hidden[^>]*>(.*?)</textarea>', preview.text, re.S)[1]
@@ -90,7 +90,7 @@ def test_bad_programme_lines_are_named_and_nothing_is_stored(client, fresh):
     assert "Line 2: ends (1:30:00) before it starts (2:00:00)" in problems
     assert "Line 3: not a programme line" in problems
     assert "Line 4: ends at 9:30:00, past the recording&#39;s end" in problems
-    assert "Store these" not in preview.text
+    assert "Store:" not in preview.text
     forced = client.post(
         f"/r/{fresh}/import/programme",
         params={csrf.PARAM: token},

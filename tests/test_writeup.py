@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.models import Annotation, Speaker
 from app.schemas import SpeakerCreate, WriteupApply
-from app.services import accounts, recordings, writeup
+from app.services import access, accounts, recordings, writeup
 from app.services import speakers as speaker_service
 
 ARTICLE = """Harbour cities compare notes
@@ -104,7 +104,7 @@ def test_apply_creates_or_matches_speakers_and_stores_unplaced_quotes(session, r
             for q in proposals.quotes
         ],
     )
-    recording = recordings.get(session, slug=rec)
+    recording = recordings.get(session, slug=rec, viewer=access.OPERATOR)
     editor = accounts.get(session, username="editor")
     result = writeup.apply(session, recording=recording, data=data, actor=editor)
     assert result.speakers_matched == ["marco-bellini"]
