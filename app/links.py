@@ -66,6 +66,16 @@ def transcript_url(slug: str, extension: str = "vtt") -> str:
     return f"/r/{quote(slug)}/transcript.{extension}"
 
 
+def export_url(slug: str, filename: str) -> str:
+    """One of a recording's exports (PRODUCT §6): chapters.vtt, annotations.jsonld, ..."""
+    return f"/r/{quote(slug)}/{filename}"
+
+
+def event_export_url(slug: str) -> str:
+    """The whole event as the product's own JSON (editors)."""
+    return f"/e/{quote(slug)}/export.json"
+
+
 def import_url(slug: str) -> str:
     """The editor's page for a recording's programme, transcript and write-up imports."""
     return f"/r/{quote(slug)}/import"

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import api, web
+from app.api import exports as export_api
 from app.api import transcripts as transcript_api
 from app.config import Settings, get_settings
 from app.db import Database
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(SecurityHeaders, settings=settings)  # added last, runs first
     app.include_router(api.router)
     app.include_router(transcript_api.files_router)  # /r/{recording}/transcript.vtt|srt
+    app.include_router(export_api.files_router)  # /r/{recording}/chapters.vtt, manifest.json...
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/static-offline-docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")

@@ -2,7 +2,9 @@
 
 from app.api import (
     accounts,
+    annotation_imports,
     annotations,
+    event_imports,
     events,
     imports,
     recordings,
@@ -29,5 +31,7 @@ for module in (
     turns,
     search,
     imports,
+    event_imports,
+    annotation_imports,
 ):
     router.include_router(module.router)

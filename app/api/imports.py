@@ -99,8 +99,9 @@ def import_programme(
         bool, Query(description="replace the stored sessions the lines overlap (see `removed`)")
     ] = False,
 ) -> ProgrammePreview:
-    """Segments from programme lines (`2:20:00 to 04:03:55 - the round table "…";`) or a
-    YouTube chapter list (`00:00 Intro`): all of them, or none when any line is wrong. A
+    """Segments from programme lines (`2:20:00 to 04:03:55 - the round table "…";`), a
+    YouTube chapter list (`00:00 Intro`) or a WebVTT chapters track (`chapters.vtt`): all
+    of them, or none when any line is wrong. A
     line naming a stored session (its title, or its start) corrects it; stored sessions the
     lines overlap are replaced only with `replace=true`."""
     rec = recordings.get(session, slug=recording, viewer=user)

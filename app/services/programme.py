@@ -1,12 +1,14 @@
 """Programme import: segments from the plain text people already write.
 
-Two shapes are understood, line by line:
+Three shapes are understood, line by line:
 
 * ranges, as in event write-ups: ``2:20:00 to 04:03:55 - the round table “…”;``
   (``to``, ``until`` or any dash between the times; a dash or colon before the title;
   a trailing ``;``, ``,`` or ``.``);
 * YouTube chapter lists: ``00:00 Intro`` — each chapter ends where the next one starts,
-  the last one at the recording's end.
+  the last one at the recording's end;
+* a WebVTT chapters track (a text starting ``WEBVTT``): each cue a session from its start
+  to its end, titled by its text (cues nested in another are refused as overlaps).
 
 `preview` says what would be created and what is wrong, each problem with its line
 number; `apply` stores all of it, or nothing while any problem remains.
@@ -27,7 +29,8 @@ from app.schemas import (
     SegmentCreate,
     SegmentUpdate,
 )
-from app.services import segments
+from app.services import segments, subtitles
+from app.services.subtitles import TranscriptFormat
 from app.slugs import make_slug, unique_slug
 from app.timecodes import TimecodeError, format_time, parse_time
 
@@ -91,6 +94,27 @@ def _read_line(number: int, line: str) -> _Line:
     return _Line(number, start, end, title)
 
 
+def _read_webvtt(text: str, problems: list[ImportProblem]) -> list[_Line]:
+    """The cues of a WebVTT chapters track as closed lines; a file WebVTT's rules refuse
+    is one problem on the line the parser names."""
+    try:
+        cues = subtitles.parse(text, format=TranscriptFormat.vtt)
+    except Invalid as exc:
+        where = re.match(r"line (\d+): (.*)", exc.message, re.DOTALL)
+        line, message = (int(where[1]), where[2]) if where else (1, exc.message)
+        problems.append(ImportProblem(line=line, message=message))
+        return []
+    lines = []
+    for cue in cues:
+        title = clean_title(" ".join(cue.text.split()))
+        if len(title) > MAX_TITLE:
+            message = f"the title is longer than {MAX_TITLE} characters"
+            problems.append(ImportProblem(line=cue.line, message=message))
+        else:
+            lines.append(_Line(cue.line, cue.start, cue.end, title))
+    return lines
+
+
 def preview(
     session: Session, *, recording: Recording, text: str, replace: bool = False
 ) -> ProgrammePreview:
@@ -103,7 +127,10 @@ def preview(
     """
     lines: list[_Line] = []
     problems: list[ImportProblem] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    webvtt = text.removeprefix("\ufeff").startswith("WEBVTT")
+    if webvtt:
+        lines = _read_webvtt(text, problems)
+    for number, raw in enumerate([] if webvtt else text.splitlines(), start=1):
         if not raw.strip():
             continue
         try:
