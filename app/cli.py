@@ -24,6 +24,7 @@ from app.services import (
     writeup,
 )
 from app.services.demo import load_demo
+from app.services.exports import event_json
 from app.services.subtitles import TranscriptFormat
 from app.textfiles import decode
 
@@ -141,6 +142,36 @@ def _import_writeup(session, recording, text, args) -> str:
     return result.model_dump_json(indent=2)
 
 
+def cmd_import_event(args: argparse.Namespace) -> None:
+    """Import a whole event from its JSON export (all or nothing), with a progress bar."""
+    database = _database(get_settings())
+    try:
+        document = event_json.parse(decode(Path(args.file).read_bytes(), field="file"))
+        with database.unit_of_work() as session:
+            actor = accounts.require(accounts.get(session, username=args.as_user), Role.editor)
+            done = event_json.import_event(session, document=document, actor=actor, progress=True)
+    except DomainError as exc:
+        sys.exit(f"error: {args.file}: {exc.message}")
+    print(
+        f"event {done.event!r}: {done.recordings} recordings, {done.segments} segments, "
+        f"{done.annotations} annotations, {done.cues} cues, {done.turns} turns stored"
+    )
+    if done.speakers_created:
+        print(f"new speakers: {', '.join(done.speakers_created)}")
+    if done.unknown_owners:
+        print(
+            f"unknown accounts (their annotations are {actor.username}'s now): "
+            + ", ".join(done.unknown_owners)
+        )
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    """Write a whole event as JSON to standard output (`sessionnav export EVENT > file.json`)."""
+    with _database(get_settings()).unit_of_work(write=False) as session:
+        for piece in event_json.export(session, event=events.get(session, slug=args.event)):
+            sys.stdout.write(piece)
+
+
 IMPORTERS = {
     "transcript": _import_transcript,
     "programme": _import_programme,
@@ -194,6 +225,9 @@ def cmd_token(args: argparse.Namespace) -> None:
         print(secret)
 
 
+IMPORT_AS_HELP = "the editor the import is stored by; unknown owners' annotations become theirs"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sessionnav", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -215,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("recording", help="the recording's slug")
         sub.add_argument("file", help="the file to import (UTF-8 text)")
         sub.set_defaults(func=cmd_import)
+    event = kinds.add_parser("event", help="a whole event from its JSON export (a new event)")
+    event.add_argument("file", help="the JSON file `sessionnav export` wrote")
+    event.add_argument("--as", dest="as_user", default="admin", help=IMPORT_AS_HELP)
+    event.set_defaults(func=cmd_import_event)
+    exporting = commands.add_parser("export", help=cmd_export.__doc__)
+    exporting.add_argument("event", help="the event's slug")
+    exporting.set_defaults(func=cmd_export)
     kinds.choices["transcript"].add_argument(
         "--format", type=TranscriptFormat, choices=list(TranscriptFormat)
     )

@@ -10,7 +10,7 @@ nothing is stored. static/js/set_time.js adds "set to the current time" buttons.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -34,6 +34,9 @@ from app.services import events as event_service
 from app.services import recordings as recording_service
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
+from app.services.exports import event_json
+from app.sizes import MAX_IMPORT_BODY_BYTES
+from app.textfiles import decode
 from app.timecodes import TimecodeError, format_time, parse_time
 from app.web.moments import Moment
 
@@ -117,6 +120,28 @@ def create_event(
         page = lambda s, extra: _event_form(request, values, "New event", "/events/new", extra)  # noqa: E731
         raise _refused(request, exc, page) from None
     return RedirectResponse(links.event_url(row.slug), status_code=303)
+
+
+@router.post("/events/import", max_body_size=MAX_IMPORT_BODY_BYTES)
+def import_event(
+    request: Request,
+    session: SessionDep,
+    user: Editors,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> RedirectResponse:
+    """A whole event from the product's own JSON export (as /e/{event}/export.json gives it),
+    all or nothing; the refusal says where the file is wrong."""
+    try:
+        if file is None or not file.filename:
+            raise Invalid("choose an event export (.json) file", field="file")
+        text = decode(file.file.read(MAX_IMPORT_BODY_BYTES + 1), field="file")
+        summary = event_json.import_event(session, document=event_json.parse(text), actor=user)
+    except DomainError as exc:
+        where = f"{exc.field}: " if exc.field not in (None, "file", "body") else ""
+        error = type(exc)(f"the event file: {where}{exc.message}", field="file")
+        page = lambda s, extra: _event_form(request, {}, "New event", "/events/new", extra)  # noqa: E731
+        raise _refused(request, error, page) from None
+    return RedirectResponse(links.event_url(summary.event), status_code=303)
 
 
 def _event_values(row) -> dict[str, str]:
