@@ -122,6 +122,17 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/events"): Sample(lambda w: {"json": {"title": "New", "slug": "new"}}),
     ("PATCH", "/api/v1/events/{event}"): Sample(lambda w: {"json": {"title": "Renamed"}}),
     ("DELETE", "/api/v1/events/{event}"): Sample(),
+    ("POST", "/api/v1/events/import"): Sample(
+        lambda w: {
+            "json": {
+                "format": "sessionnav-event",
+                "version": 1,
+                "event": {"slug": "imported", "title": "Imported"},
+                "speakers": [],
+                "recordings": [],
+            }
+        }
+    ),
     ("POST", "/api/v1/recordings/upload"): Sample(lambda w: _upload(w)),
     ("POST", "/api/v1/recordings"): Sample(
         lambda w: {
@@ -162,6 +173,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/annotations/{annotation}/hide"): Sample(),
     ("POST", "/api/v1/annotations/{annotation}/restore"): Sample(),
     ("POST", "/api/v1/recordings/{recording}/transcript"): Sample(lambda w: {"content": VTT}),
+    ("POST", "/api/v1/recordings/{recording}/annotations/import"): Sample(
+        lambda w: {"json": {"type": "Annotation", "bodyValue": "In", "target": "v.mp4#t=60"}}
+    ),
     ("POST", "/api/v1/recordings/{recording}/programme"): Sample(
         lambda w: {"json": {"text": PROGRAMME}, "params": {"dry_run": True}}
     ),
@@ -221,6 +235,18 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("POST", "/turns/{turn:int}/delete"): Sample(),
     ("POST", "/events/new"): Sample(lambda w: {"data": {"title": "Another day"}}),
+    ("POST", "/events/import"): Sample(
+        lambda w: {
+            "files": {
+                "file": (
+                    "event.json",
+                    b'{"format": "sessionnav-event", "version": 1, "speakers": [],'
+                    b' "event": {"slug": "imported", "title": "Imported"}, "recordings": []}',
+                    "application/json",
+                )
+            }
+        }
+    ),
     ("POST", "/e/{event}/edit"): Sample(lambda w: {"data": {"title": "Renamed"}}),
     ("POST", "/r/{recording}/edit"): Sample(
         lambda w: {"data": {"title": "Renamed", "published": "true"}}

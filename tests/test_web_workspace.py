@@ -1,6 +1,7 @@
 """The organiser's workspace without JavaScript (PRODUCT §6c): events, recordings and sessions
 built and corrected through the editors' forms; drafts invisible to everyone but editors."""
 
+import json
 import re
 
 import pytest
@@ -273,3 +274,28 @@ def test_shortening_a_recording_cannot_cut_off_a_speaker_turn(client, demo, snap
     refused = client.patch(f"/api/v1/recordings/{demo}", json={"duration": 24100})
     assert refused.status_code == 422 and "6:43:20" in refused.json()["detail"]
     assert snapshot() == before
+
+
+def test_a_whole_event_is_imported_from_its_export_in_the_browser(editor, demo, snapshot):
+    document = editor.get("/e/clusters-open-boundaries-2019/export.json").json()
+    document["event"]["slug"] = "clusters-again"
+    document["recordings"][0]["slug"] = "clusters-again-day"
+    before = snapshot()
+    page = editor.get("/events/new")
+    token = re.search(r'action="/events/import\?csrf_token=([^"]+)"', page.text)[1]
+    bad = editor.post(
+        "/events/import",
+        params={csrf.PARAM: token},
+        files={"file": ("e.json", b'{"format": "sessionnav-event", "version": 99}')},
+    )
+    assert bad.status_code == 422 and "the event file" in _error(bad).lower()
+    assert re.search(r'name="file"[^>]*aria-invalid="true"', bad.text)
+    assert snapshot() == before
+    done = editor.post(
+        "/events/import",
+        params={csrf.PARAM: token},
+        files={"file": ("e.json", json.dumps(document).encode(), "application/json")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/e/clusters-again"
+    assert "Round table" in editor.get("/e/clusters-again").text
