@@ -534,3 +534,23 @@ def make_recording(client):
         return slug
 
     return make
+
+
+@pytest.fixture
+def talk(client, demo) -> dict:
+    """A talk nested in the demo's round table, with a moderator and a speaker (as stored)."""
+    body = {
+        "slug": "kaluga-talk",
+        "title": "Kaluga's cluster story",
+        "kind": "talk",
+        "start": 9000,  # 2:30:00, inside the round table (2:20:00 to 4:03:55)
+        "end": 9600,
+        "parent": "round-table",
+        "speakers": [
+            {"speaker": "maya-sviridova", "role": "moderator"},
+            {"speaker": "abdo-malac", "role": "speaker"},
+        ],
+    }
+    response = client.post(f"/api/v1/recordings/{demo}/segments", json=body)
+    assert response.status_code == 201, response.text
+    return body

@@ -4,28 +4,6 @@ names the talk's own speakers (or, when it has none, its session's) at a moment 
 
 import re
 
-import pytest
-
-TALK = {
-    "slug": "kaluga-talk",
-    "title": "Kaluga's cluster story",
-    "kind": "talk",
-    "start": 9000,  # 2:30:00, inside the round table (2:20:00 to 4:03:55)
-    "end": 9600,
-    "parent": "round-table",
-    "speakers": [
-        {"speaker": "maya-sviridova", "role": "moderator"},
-        {"speaker": "abdo-malac", "role": "speaker"},
-    ],
-}
-
-
-@pytest.fixture
-def talk(client, demo) -> str:
-    response = client.post(f"/api/v1/recordings/{demo}/segments", json=TALK)
-    assert response.status_code == 201, response.text
-    return TALK["slug"]
-
 
 def _panel(html: str, slug: str) -> tuple[bool, str]:
     """One segment's "Speakers of this session" panel: (shown, its HTML)."""
@@ -35,6 +13,7 @@ def _panel(html: str, slug: str) -> tuple[bool, str]:
 
 
 def test_inside_a_talk_the_page_names_the_talks_speakers(anonymous, demo, talk):
+    talk = talk["slug"]
     html = anonymous.get(f"/r/{demo}", params={"t": "2:35:00"}).text
     shown, panel = _panel(html, talk)
     assert shown
@@ -45,6 +24,7 @@ def test_inside_a_talk_the_page_names_the_talks_speakers(anonymous, demo, talk):
 
 
 def test_the_timeline_draws_the_talk_under_its_session(anonymous, demo, talk):
+    talk = talk["slug"]
     html = anonymous.get(f"/r/{demo}", params={"t": "9100"}).text
     block = re.search(
         r'<a class="block block-talk current" href="([^"]+)"[^>]*>(.*?)</a>', html, re.S
@@ -57,6 +37,7 @@ def test_the_timeline_draws_the_talk_under_its_session(anonymous, demo, talk):
 
 
 def test_the_sessions_list_holds_the_talk_after_its_session(anonymous, demo, talk):
+    talk = talk["slug"]
     html = anonymous.get(f"/r/{demo}", params={"t": "9100"}).text
     order = re.findall(r'<li data-slug="([^"]+)" class="([^"]*)"\s*(aria-current="true")?', html)
     slugs = [slug for slug, _, _ in order]
@@ -66,14 +47,16 @@ def test_the_sessions_list_holds_the_talk_after_its_session(anonymous, demo, tal
 
 
 def test_a_talk_without_speakers_shows_its_sessions(client, anonymous, demo):
-    quiet = {**TALK, "slug": "quiet-talk", "speakers": []}
+    quiet = {"slug": "quiet-talk", "title": "Quiet", "kind": "talk", "parent": "round-table"}
+    quiet |= {"start": 9000, "end": 9600}
     assert client.post(f"/api/v1/recordings/{demo}/segments", json=quiet).status_code == 201
     shown, panel = _panel(anonymous.get(f"/r/{demo}?t=9100").text, "quiet-talk")
     assert shown and "Faina Filina" in panel and "No speakers listed" not in panel
 
 
 def test_a_talk_starting_with_its_session_comes_after_it(client, anonymous, demo):
-    opening = {**TALK, "slug": "opening", "start": 8400, "end": 8700}
+    opening = {"slug": "opening", "title": "Opening", "kind": "talk", "parent": "round-table"}
+    opening |= {"start": 8400, "end": 8700}
     assert client.post(f"/api/v1/recordings/{demo}/segments", json=opening).status_code == 201
     html = anonymous.get(f"/r/{demo}/s/round-table").text
     slugs = re.findall(r'<li data-slug="([^"]+)"', html)

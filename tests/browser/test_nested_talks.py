@@ -7,19 +7,6 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-TALK = {
-    "slug": "kaluga-talk",
-    "title": "Kaluga's cluster story",
-    "kind": "talk",
-    "start": 9000,  # 2:30:00, inside the round table (2:20:00 to 4:03:55)
-    "end": 9600,
-    "parent": "round-table",
-    "speakers": [
-        {"speaker": "maya-sviridova", "role": "moderator"},
-        {"speaker": "abdo-malac", "role": "speaker"},
-    ],
-}
-
 AT = """([expected]) => {
   const v = document.querySelector('video');
   return v && v.readyState >= 1 && !v.seeking && Math.abs(v.currentTime - expected) < 0.5;
@@ -31,24 +18,22 @@ def _press_and_land(page, key: str, expected: float) -> None:
     page.wait_for_function(AT, arg=[expected], timeout=10_000)
 
 
-def test_n_reaches_the_nested_talk_and_shows_its_speakers(page, client, demo):
-    created = client.post(f"/api/v1/recordings/{demo}/segments", json=TALK)
-    assert created.status_code == 201, created.text
+def test_n_reaches_the_nested_talk_and_shows_its_speakers(page, demo, talk):
     page.goto(f"/r/{demo}?t=8400")
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_function(AT, arg=[8400], timeout=10_000)
 
-    talk = page.locator("#track .block-talk")
-    expect(talk).to_be_visible()
-    expect(talk).to_contain_text(TALK["title"])
+    block = page.locator("#track .block-talk")
+    expect(block).to_be_visible()
+    expect(block).to_contain_text(talk["title"])
     parent, box = (
         page.locator("#track .block[data-slug=round-table]").bounding_box(),
-        talk.bounding_box(),
+        block.bounding_box(),
     )
     assert parent["x"] <= box["x"] and box["x"] + box["width"] <= parent["x"] + parent["width"]
     assert box["y"] >= parent["y"] + parent["height"] - 1  # a row of its own, under its session
 
-    _press_and_land(page, "n", TALK["start"])
+    _press_and_land(page, "n", talk["start"])
     speakers = page.locator(".speakers [data-segment]:visible")
     expect(speakers).to_have_count(1)
     expect(speakers.locator("li")).to_have_count(2)
@@ -56,9 +41,9 @@ def test_n_reaches_the_nested_talk_and_shows_its_speakers(page, client, demo):
     expect(speakers).to_contain_text("Dr Abdo Malac")
     expect(speakers).not_to_contain_text("Faina Filina")
     expect(page.locator("#chapters li[aria-current=true]")).to_have_attribute(
-        "data-slug", TALK["slug"]
+        "data-slug", talk["slug"]
     )
-    expect(talk).to_have_class("block block-talk current")
+    expect(block).to_have_class("block block-talk current")
 
     _press_and_land(page, "n", 18165)  # the break is skipped: on to the panel discussion
-    _press_and_land(page, "p", TALK["start"])
+    _press_and_land(page, "p", talk["start"])
