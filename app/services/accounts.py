@@ -99,8 +99,10 @@ def everyone(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.username))))
 
 
-def any_user(session: Session) -> bool:
-    return session.exec(select(func.count()).select_from(User)).one() > 0
+def anyone_signs_in(session: Session) -> bool:
+    """Whether some account can sign in (the demo's organiser, disabled, cannot)."""
+    count = select(func.count()).select_from(User).where(col(User.disabled).is_(False))
+    return session.exec(count).one() > 0
 
 
 def check_password(session: Session, *, username: str, password: str) -> User | None:
@@ -121,9 +123,9 @@ def change_password(session: Session, *, user: User, password: str) -> None:
 
 
 def first_admin(session: Session) -> str | None:
-    """On an install without accounts, an `admin` with a one-time password (returned, to
-    be printed once); the password must be changed at the first sign-in."""
-    if any_user(session):
+    """On an install where nobody can sign in, an `admin` with a one-time password (returned,
+    to be printed once); the password must be changed at the first sign-in."""
+    if anyone_signs_in(session):
         return None
     password = secrets.token_urlsafe(12)
     create_user(
