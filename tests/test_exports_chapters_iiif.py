@@ -242,3 +242,11 @@ def test_titles_are_escaped_in_webvtt_and_read_back(client, anonymous, make_reco
     text = anonymous.get(f"/r/{slug}/chapters.vtt").text
     (cue,) = webvtt.from_string(text).captions
     assert html.unescape(cue.text) == title
+
+
+def test_a_recording_without_sessions_has_no_youtube_chapters(client, make_recording):
+    rec = make_recording("bare")
+    answer = client.get(f"/r/{rec}/chapters.txt")
+    assert answer.status_code == 422
+    assert "at least 3 chapters (there are 0)" in answer.json()["detail"]
+    assert client.get(f"/r/{rec}/chapters.vtt").status_code == 200

@@ -95,7 +95,7 @@ def _clock(seconds: int) -> str:
 def _lengths(chapters: list[Chapter], end: float) -> list[float]:
     """Each chapter lasts until the next one starts, the last one until the recording ends."""
     ends = [c.start for c in chapters[1:]] + [end]
-    return [b - a.start for a, b in zip(chapters, ends, strict=True)]
+    return [b - a.start for a, b in zip(chapters, ends[: len(chapters)], strict=True)]
 
 
 def broken_rules(chapters: list[Chapter], *, end: float) -> list[str]:
