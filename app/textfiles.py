@@ -6,6 +6,7 @@ UTF-8 form. Both are refused wherever text comes in (`problem` is the one check)
 """
 
 import codecs
+from collections.abc import Iterable, Iterator
 
 from app.errors import Invalid
 from app.sizes import MAX_TEXT_BYTES, human_size
@@ -47,3 +48,18 @@ def checked(text: str, *, field: str) -> str:
         return text
     bad = next(i for i, c in enumerate(text) if c == "\x00" or "\ud800" <= c <= "\udfff")
     raise Invalid(f"line {text.count(chr(10), 0, bad) + 1}: {why}", field=field)
+
+
+def in_pieces(parts: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
+    """Small strings (JSON tokens, rows) joined into pieces of about `size` characters: a
+    response or file written piece by piece, not token by token (one network write each)."""
+    pieces: list[str] = []
+    held = 0
+    for part in parts:
+        pieces.append(part)
+        held += len(part)
+        if held >= size:
+            yield "".join(pieces)
+            pieces, held = [], 0
+    if pieces:
+        yield "".join(pieces)

@@ -15,6 +15,7 @@ from app.http.errors import DOCUMENTED_ERRORS
 from app.http.routing import router as make_router
 from app.services import events, recordings
 from app.services.exports import chapters, event_json, iiif, tables, webannotation
+from app.textfiles import in_pieces
 
 files_router = make_router(tags=["exports"], responses=DOCUMENTED_ERRORS)
 PageQuery = Annotated[
@@ -27,7 +28,7 @@ def _file(body: str | bytes | Iterable[str], media_type: str, filename: str) -> 
     headers = {"Content-Disposition": f'inline; filename="{filename}"'}
     if isinstance(body, str | bytes):
         return Response(body, media_type=media_type, headers=headers)
-    return StreamingResponse(body, media_type=media_type, headers=headers)
+    return StreamingResponse(in_pieces(body), media_type=media_type, headers=headers)
 
 
 @files_router.get(

@@ -53,10 +53,10 @@ from app.services.exports.event_document import (
     stamp,
 )
 from app.services.speaker_names import SpeakerBook
+from app.textfiles import in_pieces
 
 __all__ = ["ImportSummary", "check", "export", "import_event", "parse", "schema"]
 BATCH = 1000  # rows per bulk insert statement
-CHUNK = 64 * 1024  # characters per piece of the exported text
 
 
 def _fields(row: Any, *, exclude: set[str]) -> dict[str, Any]:
@@ -73,17 +73,9 @@ def _dump(value: Any) -> str:
 
 
 def export(session: Session, *, event: Event) -> Iterator[str]:
-    """The whole event as the document's text, in pieces of about CHUNK characters; rows
+    """The whole event as the document's text, in pieces of about 64 K characters; rows
     are read one recording at a time. The caller checks that the reader is an editor."""
-    pieces: list[str] = []
-    size = 0
-    for piece in _document(session, event):
-        pieces.append(piece)
-        size += len(piece)
-        if size >= CHUNK:
-            yield "".join(pieces)
-            pieces, size = [], 0
-    yield "".join(pieces)
+    return in_pieces(_document(session, event))
 
 
 def _document(session: Session, event: Event) -> Iterator[str]:
