@@ -162,6 +162,13 @@ def format_clock(seconds: float, separator: str = ".") -> str:
     return f"{hours:02}:{minutes:02}:{secs:02}{separator}{ms:03}"
 
 
+def format_chapter(seconds: int) -> str:
+    """Format as YouTube chapter lists do: ``0:00``, ``12:34``, ``1:02:03``."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
 def format_compact(seconds: float) -> str:
     """Format YouTube-style for share links: ``2h20m5s``, ``1m30s``, ``0s``, ``2h20m0.5s``."""
     hours, rest = divmod(_milliseconds(seconds, seconds), 3_600_000)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from app.timecodes import (
     TimecodeError,
     TimeRange,
+    format_chapter,
     format_compact,
     format_range,
     format_time,
@@ -258,3 +259,10 @@ def test_parsers_fail_only_with_timecode_error(text: str) -> None:
     ranges_found.append(parse_fragment(text))
     for r in filter(None, ranges_found):
         assert r.end is None or r.start < r.end
+
+
+@pytest.mark.parametrize(
+    ("seconds", "stamp"), [(0, "0:00"), (754, "12:34"), (3723, "1:02:03"), (36000, "10:00:00")]
+)
+def test_youtube_chapter_stamps(seconds, stamp):
+    assert format_chapter(seconds) == stamp

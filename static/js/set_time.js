@@ -2,17 +2,7 @@
 // duration"): buttons that copy the player's time into the time-code field their
 // data-set-time names, so an editor sets times while watching. Without JavaScript the buttons
 // stay hidden and the fields are typed.
-import { announce } from "./util.js";
-
-// Seconds as the time code an editor reads, to the millisecond: 2:20:05.250.
-function timeCode(seconds) {
-  const ms = Math.round(seconds * 1000);
-  const h = Math.floor(ms / 3600000);
-  const m = String(Math.floor(ms / 60000) % 60).padStart(2, "0");
-  const s = String(Math.floor(ms / 1000) % 60).padStart(2, "0");
-  const frac = ms % 1000 ? `.${String(ms % 1000).padStart(3, "0")}` : "";
-  return `${h}:${m}:${s}${frac}`;
-}
+import { announce, timeCode } from "./util.js";
 
 export function wireTimeButtons(player, root = document) {
   for (const button of root.querySelectorAll("[data-set-time]")) {

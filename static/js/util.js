@@ -9,6 +9,13 @@ export function formatTime(seconds) {
   return `${h}:${m}:${s}`;
 }
 
+// The same to the millisecond, as an editor types it: 2:20:05.250.
+export function timeCode(seconds) {
+  const ms = Math.round(seconds * 1000);
+  const frac = ms % 1000 ? `.${String(ms % 1000).padStart(3, "0")}` : "";
+  return formatTime(Math.floor(ms / 1000)) + frac;
+}
+
 // Seconds as a `t` value, like app.timecodes.format_range: "8400", "8400.5".
 export function tValue(seconds) {
   return String(Math.round(seconds * 1000) / 1000);

@@ -17,7 +17,7 @@ from webvtt import Caption, WebVTT
 
 from app.errors import Invalid
 from app.models import Recording, Segment
-from app.timecodes import format_clock
+from app.timecodes import format_chapter, format_clock
 
 MIN_SECONDS = 10  # YouTube: each chapter lasts at least 10 seconds
 MIN_CHAPTERS = 3  # YouTube: at least three chapters
@@ -82,14 +82,7 @@ def youtube(session: Session, *, recording: Recording) -> str:
 
 
 def text_of(chapters: list[Chapter]) -> str:
-    return "".join(f"{_clock(c.start)} {c.title}\n" for c in chapters)
-
-
-def _clock(seconds: int) -> str:
-    """YouTube's time stamps: 0:00, 12:34, 1:02:03."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+    return "".join(f"{format_chapter(c.start)} {c.title}\n" for c in chapters)
 
 
 def _lengths(chapters: list[Chapter], end: float) -> list[float]:
@@ -103,13 +96,15 @@ def broken_rules(chapters: list[Chapter], *, end: float) -> list[str]:
     broken = []
     if chapters and chapters[0].start != 0:
         broken.append(
-            f"the first chapter must start at 0:00 (it starts at {_clock(chapters[0].start)})"
+            "the first chapter must start at 0:00 "
+            f"(it starts at {format_chapter(chapters[0].start)})"
         )
     if len(chapters) < MIN_CHAPTERS:
         broken.append(f"there must be at least {MIN_CHAPTERS} chapters (there are {len(chapters)})")
     for a, b in pairwise(chapters):
         if b.start <= a.start:
-            broken.append(f"chapters must be in ascending order ({b.title!r} at {_clock(b.start)})")
+            at = format_chapter(b.start)
+            broken.append(f"chapters must be in ascending order ({b.title!r} at {at})")
             break
     short = [
         c
@@ -119,7 +114,7 @@ def broken_rules(chapters: list[Chapter], *, end: float) -> list[str]:
     if short:
         broken.append(
             f"each chapter must last at least {MIN_SECONDS} s ({short[0].title!r} at "
-            f"{_clock(short[0].start)} is shorter)"
+            f"{format_chapter(short[0].start)} is shorter)"
         )
     return broken
 
