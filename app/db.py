@@ -6,6 +6,7 @@ rolled back on any error. On SQLite a unit of work that will write starts with
 timeout) instead of failing when a reader's snapshot turns into a writer's.
 """
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -17,6 +18,8 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
+
+from app import stemming
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 4000  # a SQLite writer waits this long for the lock, then the request is a 503
@@ -41,6 +44,15 @@ def _sqlite_connect(dbapi_connection: DBAPIConnection, _entry: ConnectionPoolEnt
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
     dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_functions(dbapi_connection: DBAPIConnection, _entry: ConnectionPoolEntry) -> None:
+    """The SQL functions the schema's triggers call (`fts_stem`, migration 0006), on every
+    SQLite connection this process opens: the app's, the migrations' (migrations/env.py makes
+    its own engine) and the tests'. Without it, writing a searchable row fails."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        stemming.register(dbapi_connection)
 
 
 def _sqlite_begin(connection: Connection) -> None:

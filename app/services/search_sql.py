@@ -4,7 +4,9 @@ Both backends answer the same two questions: which rows match (ranked, best firs
 ``(kind, id, score)`` with lower scores better) and what the matching passage looks like
 (a snippet whose hits are wrapped in the sentinels START and STOP, escaped later).
 The indexes are made by migrations 0002 and 0003: FTS5 tables on SQLite; on PostgreSQL a
-stored tsvector column per table (``fts_document``) with a GIN index on it.
+stored tsvector column per table (``fts_document``) with a GIN index on it. Since 0006 both
+hold word stems (app.stemming): SQLite's are made in Python, so the words of a query are
+stemmed here the same way; PostgreSQL stems a query with the configuration of its index.
 """
 
 from collections.abc import Sequence
@@ -15,6 +17,7 @@ from sqlmodel import Session
 
 from app.models import SearchKind, User
 from app.services import access
+from app.stemming import stem_word
 
 START, STOP = "\ue000", "\ue001"  # private-use characters: never markup, rare in real text
 
@@ -33,6 +36,7 @@ TABLE_OF = {
     SearchKind.cue: "transcript_cue",
 }
 ALIAS = {"segment": "s", "speaker": "p", "annotation": "a", "transcript_cue": "c"}
+CONFIG = "'fts_stemmed'::regconfig"  # PostgreSQL's text search configuration (migration 0006)
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,12 @@ def _visible(scope: Scope, alias: str, dialect: Dialect) -> str:
 
 
 def fts5_query(terms: Sequence[Term]) -> str:
-    """Every term as an FTS5 string (words hold only letters and digits, so quoting is
-    enough to make any user input inert); juxtaposition means AND."""
-    return " ".join(f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms)
+    """Every term as an FTS5 string of stems, as the index holds them (words hold only letters
+    and digits, so quoting is enough to make any user input inert); juxtaposition means AND.
+    A prefix is stemmed too, as PostgreSQL does: "companies*" finds "company"."""
+    return " ".join(
+        f'"{" ".join(stem_word(w) for w in t.words)}"' + ("*" if t.prefix else "") for t in terms
+    )
 
 
 def tsquery(terms: Sequence[Term]) -> str:
@@ -176,13 +183,19 @@ class SQLiteBackend:
         return dict(rows.all())
 
 
-# A constant expression, folded at plan time, so each branch can use its GIN index.
-_TSQUERY = "to_tsquery('fts_config'::regconfig, :q)"
+# A constant expression, folded at plan time, so each branch can use its GIN index. The
+# configuration and the accent folding are the index's (migration 0006).
+_TSQUERY = f"to_tsquery({CONFIG}, fts_unaccent(:q))"
 # The same query as a scalar subquery (an InitPlan, computed once per execution), for the
 # expressions evaluated on every matching row. psycopg prepares a statement run five times on
 # a connection, and PostgreSQL may then pick a generic plan, where :q is not known at plan
 # time and a bare to_tsquery(:q) would be parsed again for each of tens of thousands of rows.
 _TSQUERY_ONCE = f"(SELECT {_TSQUERY})"
+# ts_headline shows the text as written, so it parses it unfolded: "Gražvydas" is then a
+# non-ASCII word, folded but not stemmed (migration 0006), unlike the ASCII "Grazvydas" of the
+# index and the query; the same query in 0002's unstemmed configuration marks it. This query
+# only cuts and marks snippets: matching and ranking use _TSQUERY.
+_HEADLINE_QUERY = f"{_TSQUERY} || to_tsquery('fts_config'::regconfig, :q)"
 
 
 class PostgresBackend:
@@ -212,8 +225,7 @@ class PostgresBackend:
     ) -> dict[int, str]:
         body = " || ' · ' || ".join(f'"{c}"' for c in INDEXED[table])
         stmt = text(
-            f"SELECT id, ts_headline('fts_config'::regconfig, {body}, "
-            f"{_TSQUERY}, :options) "
+            f"SELECT id, ts_headline({CONFIG}, {body}, {_HEADLINE_QUERY}, :options) "
             f"FROM {table} WHERE id IN :ids"
         ).bindparams(bindparam("ids", expanding=True))
         options = f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12'
