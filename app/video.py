@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import av
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
+
+from app.i18n import _
 
 TITLE = "Session Navigator placeholder"
 KEYFRAME_SECONDS = 10  # a seek decodes at most this much video
@@ -40,6 +43,17 @@ _MIME = {
     "flac": ("audio/flac", "audio/flac"),
     "aac": ("audio/aac", "audio/aac"),
 }
+
+
+# Uploads are named by their probed type (app.services.uploads), so a name tells a sound-only
+# file from a video; WebM audio gets the extension browsers' own registries give it.
+mimetypes.add_type("audio/webm", ".weba")
+
+
+def audio_only(name: str) -> bool:
+    """True when a media file's name or URL says it holds sound only (a podcast, a radio
+    debate): the player then shows a card instead of an empty picture."""
+    return (mimetypes.guess_type(urlsplit(name).path)[0] or "").startswith("audio/")
 
 
 class InvalidMedia(ValueError):
@@ -78,11 +92,11 @@ def probe(path: Path) -> MediaInfo:
     except FileNotFoundError:
         raise
     except (av.FFmpegError, UnicodeDecodeError) as exc:
-        raise InvalidMedia("not a video or audio file PyAV can read") from exc
+        raise InvalidMedia(_("not a video or audio file PyAV can read")) from exc
     if video is None and not has_audio:
-        raise InvalidMedia("file has no video or audio stream")
+        raise InvalidMedia(_("file has no video or audio stream"))
     if duration <= 0:
-        raise InvalidMedia("file has no duration")
+        raise InvalidMedia(_("file has no duration"))
     if name in _MIME:
         mime = _MIME[name][0 if video is not None else 1]
     else:
@@ -238,7 +252,7 @@ def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640, shown: bool 
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
-                raise InvalidMedia("file has no video stream")
+                raise InvalidMedia(_("file has no video stream"))
             stream = container.streams.video[0]
             assert stream.time_base is not None  # demuxed streams always have one
             # Media time 0 is the stream's first timestamp, which need not be 0.
@@ -255,13 +269,80 @@ def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640, shown: bool 
                 if not shown and at is not None and at >= target:
                     break
             if chosen is None:
-                raise InvalidMedia("no decodable video frame")
+                raise InvalidMedia(_("no decodable video frame"))
             image = chosen.to_image()
     except FileNotFoundError:
         raise
     except (av.FFmpegError, UnicodeDecodeError) as exc:
-        raise InvalidMedia("not a video file PyAV can read") from exc
+        raise InvalidMedia(_("not a video file PyAV can read")) from exc
     image.thumbnail((max_width, image.height))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def _audio_stream(container: av.container.InputContainer) -> av.AudioStream:
+    if not container.streams.audio:
+        raise InvalidMedia(_("file has no audio stream"))
+    return container.streams.audio[0]
+
+
+def audio_duration(path: Path) -> float:
+    """Length of a file's (first) audio stream in seconds, else of the whole file."""
+    try:
+        with av.open(str(path)) as container:
+            stream = _audio_stream(container)
+            if stream.duration and stream.time_base:
+                return round(float(stream.duration * stream.time_base), 3)
+            if container.duration:
+                return round(container.duration / av.time_base, 3)
+    except FileNotFoundError:
+        raise
+    except (av.FFmpegError, UnicodeDecodeError) as exc:
+        raise InvalidMedia(_("not a video or audio file PyAV can read")) from exc
+    raise InvalidMedia(_("file has no duration"))
+
+
+def decode_audio(path: Path, start: float, end: float, *, rate: int) -> bytes:
+    """Samples [start, end) of the first audio stream: mono float32 at `rate`, native byte order.
+
+    Sample i is at media time start + i / rate (media time 0 is the file's first timestamp, of
+    whichever stream starts first, as players count); silence fills what the file lacks. The
+    decoder seeks to `start` and hands one frame at a time to the resampler, so memory holds
+    the range asked for, never the file.
+    """
+    start = max(start, 0.0)
+    first, last = round(start * rate), round(end * rate)
+    if last <= first:
+        return b""
+    out = bytearray()
+    try:
+        with av.open(str(path)) as container:
+            stream = _audio_stream(container)
+            assert stream.time_base is not None  # demuxed streams always have one
+            origin = Fraction(container.start_time or 0, av.time_base)  # the player's time 0
+            if start > 0:  # lands on the packet at or before start
+                target = origin + Fraction(start)
+                container.seek(int(target / stream.time_base), stream=stream, backward=True)
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+            position = first  # index of the next sample to come out of the resampler
+            frames = container.decode(stream)
+            while position < last:
+                frame = next(frames, None)
+                for piece in resampler.resample(frame):
+                    if piece.pts is not None:  # in 1/rate, shifted by the stream's origin
+                        position = piece.pts - round(origin * rate)
+                    wanted = first + len(out) // 4
+                    skip = max(wanted - position, 0)
+                    keep = min(piece.samples, last - position) - skip
+                    if keep > 0:
+                        out += bytes(4 * max(position - wanted, 0))  # a gap in the stream
+                        out += bytes(piece.planes[0])[4 * skip : 4 * (skip + keep)]
+                    position += piece.samples
+                if frame is None:
+                    break
+    except FileNotFoundError:
+        raise
+    except (av.FFmpegError, UnicodeDecodeError) as exc:
+        raise InvalidMedia(_("not a video or audio file PyAV can read")) from exc
+    return bytes(out) + bytes(4 * (last - first) - len(out))

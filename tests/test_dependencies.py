@@ -1,7 +1,9 @@
 """`scripts/run` installs the service's dependencies without the test tools (uv.lock, no
-`--group test`): everything app/ imports must come from [project.dependencies] or what they
-depend on, or a fresh install fails at its first start. The suite's own environment has the
-test tools too, so only this check sees the difference."""
+`--group test`): everything app/ imports at module level must come from [project.dependencies]
+or what they depend on, or a fresh install fails at its first start. An import inside a function
+may come from an optional extra (speech recognition, `sessionnav[asr]`): the code that needs it
+says how to install it when it is missing. The suite's own environment has the test tools too,
+so only this check sees the difference."""
 
 import ast
 import re
@@ -15,10 +17,9 @@ from packaging.requirements import Requirement
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _runtime_closure() -> set[str]:
-    """The distributions a runtime install holds: the declared ones and all they require."""
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    todo = [Requirement(r) for r in project["dependencies"]]
+def _closure(requirements: list[str]) -> set[str]:
+    """The distributions an install of `requirements` holds: they and all they require."""
+    todo = [Requirement(r) for r in requirements]
     seen: set[str] = set()
     while todo:
         requirement = todo.pop()
@@ -34,23 +35,55 @@ def _runtime_closure() -> set[str]:
     return seen
 
 
-def _imported_top_level_modules() -> set[str]:
-    found = set()
+def _project() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+
+
+def _names(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Import):
+        return {alias.name.split(".")[0] for alias in node.names}
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return {node.module.split(".")[0]}
+    return set()
+
+
+def _imported_top_level_modules() -> tuple[set[str], set[str]]:
+    """(imported at module level, imported only inside functions), outside the standard
+    library and the app."""
+    module_level, in_functions = set(), set()
     for path in (REPO / "app").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
-    return found - set(sys.stdlib_module_names) - {"app"}
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside = {  # in a function, or for the type checker only (`if TYPE_CHECKING:`)
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.FunctionDef | ast.AsyncFunctionDef)
+            or (isinstance(block, ast.If) and ast.unparse(block.test).endswith("TYPE_CHECKING"))
+            for node in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            (in_functions if id(node) in inside else module_level).update(_names(node))
+    ours = set(sys.stdlib_module_names) | {"app"}
+    return module_level - ours, in_functions - ours
+
+
+def _missing(modules: set[str], installed: set[str]) -> dict:
+    owners = metadata.packages_distributions()
+    return {
+        module: owners.get(module)
+        for module in modules
+        if not {re.sub(r"[-_.]+", "-", d).lower() for d in owners.get(module, [])} & installed
+    }
 
 
 def test_everything_the_app_imports_is_a_runtime_dependency():
-    owners = metadata.packages_distributions()
-    runtime = _runtime_closure()
-    missing = {
-        module: owners.get(module)
-        for module in _imported_top_level_modules()
-        if not {re.sub(r"[-_.]+", "-", d).lower() for d in owners.get(module, [])} & runtime
-    }
+    module_level, _ = _imported_top_level_modules()
+    missing = _missing(module_level, _closure(_project()["dependencies"]))
     assert missing == {}, "add these to [project.dependencies] in pyproject.toml"
+
+
+def test_what_functions_import_comes_from_a_dependency_or_an_extra():
+    _, in_functions = _imported_top_level_modules()
+    project = _project()
+    extras = [r for group in project["optional-dependencies"].values() for r in group]
+    missing = _missing(in_functions, _closure(project["dependencies"] + extras))
+    assert missing == {}, "add these to [project.dependencies] or an extra in pyproject.toml"

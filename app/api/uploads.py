@@ -27,7 +27,7 @@ _FORM = {
         uploads.FILE_FIELD: {
             "type": "string",
             "format": "binary",
-            "description": "MP4, WebM, Ogg, MP3, WAV, FLAC or AAC; streamed to disk",
+            "description": f"video or audio ({uploads.ACCEPTED}); streamed to disk",
         },
         uploads.LINK_FIELD: {
             "type": "string",

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from app import video
 from app.errors import Invalid, TooLarge, TooMany, validated
+from app.i18n import _, ngettext
 from app.models import MediaKind, Recording, Role, User, utcnow
 from app.schemas import RecordingCreate
 from app.services import media, recordings
@@ -29,11 +30,12 @@ TEXT_FIELDS = frozenset({"event", "title", "slug", "language", "duration", "publ
 MAX_FIELDS, MAX_FIELD_BYTES = 20, 16 * 1024
 QUOTA_WINDOW = timedelta(days=1)  # the count quota counts the files of the last day
 # Only what browsers play in <video>/<audio>; other media would be stored but never play.
+# Each type has its own extension, so the stored name tells sound from video (video.audio_only).
 EXTENSIONS = {
     "video/mp4": ".mp4",
     "audio/mp4": ".m4a",
     "video/webm": ".webm",
-    "audio/webm": ".webm",
+    "audio/webm": ".weba",
     "video/ogg": ".ogv",
     "audio/ogg": ".ogg",
     "audio/mpeg": ".mp3",
@@ -41,6 +43,9 @@ EXTENSIONS = {
     "audio/flac": ".flac",
     "audio/aac": ".aac",
 }
+ACCEPTED = (
+    "MP4, WebM, Ogg, MP3, M4A, WAV, Opus, FLAC, AAC"  # what EXTENSIONS takes, as people say it
+)
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
 _YOUTUBE_HOSTS = {"youtube.com", "m.youtube.com", "youtube-nocookie.com", "music.youtube.com"}
 _URL = re.compile(r"https?://\S+")
@@ -66,7 +71,9 @@ def allowance(
     """What `actor` may upload now: at most `quota_count` files a day (429, Retry-After until
     the oldest of them is a day old) and `quota_bytes` stored in all (413). Admins have no
     quota."""
-    site_limit = Allowance(max_upload_bytes, f"the upload limit of {human_size(max_upload_bytes)}")
+    site_limit = Allowance(
+        max_upload_bytes, _("the upload limit of %(size)s") % {"size": human_size(max_upload_bytes)}
+    )
     if at_least(actor, Role.admin):
         return site_limit
     mine = Recording.uploaded_by_id == actor.id
@@ -82,7 +89,12 @@ def allowance(
         oldest = today[0].replace(tzinfo=UTC) if today else utcnow()
         wait = max(60, int((oldest + QUOTA_WINDOW - utcnow()).total_seconds()))
         raise TooMany(
-            f"you have uploaded {len(today)} files in a day, your quota; try again later",
+            ngettext(
+                "you have uploaded %(num)s file in a day, your quota; try again later",
+                "you have uploaded %(num)s files in a day, your quota; try again later",
+                len(today),
+            )
+            % {"num": len(today)},
             retry_after=wait,
             field=FILE_FIELD,
         )
@@ -90,10 +102,13 @@ def allowance(
     left = quota_bytes - used
     if left <= 0:
         raise TooLarge(
-            f"your upload quota of {human_size(quota_bytes)} is used up", field=FILE_FIELD
+            _("your upload quota of %(size)s is used up") % {"size": human_size(quota_bytes)},
+            field=FILE_FIELD,
         )
     if left < max_upload_bytes:
-        return Allowance(left, f"what is left of your upload quota ({human_size(left)})")
+        return Allowance(
+            left, _("what is left of your upload quota (%(size)s)") % {"size": human_size(left)}
+        )
     return site_limit
 
 
@@ -115,7 +130,9 @@ def _validated(fields: dict[str, str], **source) -> RecordingCreate:
     """The form's text fields checked by the JSON API's schema, so both give the same errors."""
     unknown = sorted(fields.keys() - TEXT_FIELDS)
     if unknown:
-        raise Invalid(f"{unknown[0]} is not a field this form takes", field=unknown[0])
+        raise Invalid(
+            _("%(field)s is not a field this form takes") % {"field": unknown[0]}, field=unknown[0]
+        )
     given: dict[str, object] = {name: value for name, value in fields.items() if value.strip()}
     if "duration" in given:  # typed as a time code (a linked video is not probed)
         try:
@@ -124,7 +141,7 @@ def _validated(fields: dict[str, str], **source) -> RecordingCreate:
             raise Invalid(f"duration: {exc}", field="duration") from None
     if "published" in given:
         if given["published"] not in ("true", "false"):
-            raise Invalid("published: choose published or draft", field="published")
+            raise Invalid(_("published: choose published or draft"), field="published")
         given["published"] = given["published"] == "true"
     return validated(RecordingCreate, {**given, **source})
 
@@ -152,8 +169,10 @@ def youtube_id(text: str) -> str | None:
         candidate = ""
     if not _YOUTUBE_ID.fullmatch(candidate):
         raise Invalid(
-            "that YouTube link names no video; use youtube.com/watch?v=ID, youtu.be/ID or the "
-            "11-character id",
+            _(
+                "that YouTube link names no video; use youtube.com/watch?v=ID, youtu.be/ID or the "
+                "11-character id"
+            ),
             field=LINK_FIELD,
         )
     return candidate
@@ -166,7 +185,7 @@ def create_from_link(
     fields = dict(fields)
     link = fields.pop(LINK_FIELD, "").strip()
     if not link:
-        raise Invalid(f"{LINK_FIELD} is required", field=LINK_FIELD)
+        raise Invalid(_("%(field)s is required") % {"field": LINK_FIELD}, field=LINK_FIELD)
     video_id = youtube_id(link)
     if video_id is not None:
         data = _validated(fields, media_kind=MediaKind.youtube, youtube_id=video_id)
@@ -174,8 +193,11 @@ def create_from_link(
         data = _validated(fields, media_kind=MediaKind.url, media_url=link)
     else:
         raise Invalid(
-            f"{LINK_FIELD} must be an http(s) link to a video (MP4, WebM, HLS .m3u8) or a "
-            "YouTube link or id",
+            _(
+                "%(field)s must be an http(s) link to a video (MP4, WebM, HLS .m3u8) or a "
+                "YouTube link or id"
+            )
+            % {"field": LINK_FIELD},
             field=LINK_FIELD,
         )
     row = recordings.create(session, data=data, media_dir=media_dir)
@@ -196,21 +218,33 @@ def create_from_file(
     try:
         if upload.file is None or (upload.size == 0 and not upload.filename):
             raise Invalid(
-                f"{FILE_FIELD} is required: choose a video or audio file", field=FILE_FIELD
+                _("%(field)s is required: choose a video or audio file") % {"field": FILE_FIELD},
+                field=FILE_FIELD,
             )
         if upload.size == 0:
-            raise Invalid(f"the file {upload.filename!r} is empty", field=FILE_FIELD)
+            raise Invalid(
+                _("the file %(name)s is empty") % {"name": repr(upload.filename)}, field=FILE_FIELD
+            )
         data = _validated(upload.fields, media_kind=MediaKind.file, media_path=media.UPLOAD_FOLDER)
         try:
             info = video.probe(upload.file)
         except video.InvalidMedia as exc:
             raise Invalid(
-                f"the file {upload.filename!r} was refused: {exc}", field=FILE_FIELD
+                _("the file %(name)s was refused: %(reason)s")
+                % {"name": repr(upload.filename), "reason": exc},
+                field=FILE_FIELD,
             ) from None
         if info.mime_type not in EXTENSIONS:
             raise Invalid(
-                f"the file {upload.filename!r} is {info.container} media, which browsers do not "
-                "play; upload MP4, WebM, Ogg, MP3, WAV, FLAC or AAC",
+                _(
+                    "the file %(name)s is %(container)s media, which browsers do not play; "
+                    "upload a video or audio file: %(accepted)s"
+                )
+                % {
+                    "name": repr(upload.filename),
+                    "container": info.container,
+                    "accepted": ACCEPTED,
+                },
                 field=FILE_FIELD,
             )
         slug = claim_slug(data.slug, data.title, lambda s: exists(session, Recording, slug=s))
@@ -241,5 +275,5 @@ def create_from_upload(
         return create_from_file(session, upload=upload, media_dir=media_dir, actor=actor)
     if upload.file is not None:
         upload.discard()
-        raise Invalid("send either a file or a url, not both", field=LINK_FIELD)
+        raise Invalid(_("send either a file or a url, not both"), field=LINK_FIELD)
     return create_from_link(session, fields=upload.fields, media_dir=media_dir, actor=actor)

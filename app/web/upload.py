@@ -47,6 +47,7 @@ def _page(request: Request, session: Session, form: UploadForm, status_code: int
         "form": form,
         "max_bytes": settings.max_upload_bytes,
         "max_size": human_size(settings.max_upload_bytes),
+        "accepted": uploads.ACCEPTED,
     }
     return render(request, "upload.html", context, status_code=status_code)
 
