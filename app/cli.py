@@ -3,15 +3,18 @@
 import argparse
 import getpass
 import json
+import logging
 import sys
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
+from app import links
 from app.config import Settings, get_settings
 from app.db import Database, migrate
-from app.errors import DomainError
-from app.models import Role
+from app.errors import Conflict, DomainError
+from app.jobs import Jobs
+from app.models import JobState, Role
 from app.schemas import WriteupApply
 from app.services import (
     access,
@@ -20,6 +23,8 @@ from app.services import (
     media,
     programme,
     recordings,
+    transcriber,
+    transcription,
     transcripts,
     writeup,
 )
@@ -27,6 +32,7 @@ from app.services.demo import load_demo
 from app.services.exports import event_json
 from app.services.subtitles import TranscriptFormat
 from app.textfiles import decode
+from app.timecodes import format_time
 
 
 def _database(settings: Settings) -> Database:
@@ -79,14 +85,111 @@ def prepare(settings: Settings, address: str = "") -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    """Migrate, tidy the media folder, load the demo into an empty database, then serve."""
+    """Migrate, tidy the media folder, load the demo into an empty database, then serve; on
+    the embedded job queue (SESSIONNAV_JOBS_URL empty) the jobs run in this process too."""
     import uvicorn
 
     settings = get_settings()
     address = f"http://{args.host}:{args.port}"
     prepare(settings, address)
+    consumer = None if settings.jobs_url else _jobs(settings).start_in_process()
     print(f"Session Navigator on {address}/", flush=True)
-    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers)
+    try:
+        uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)  # a job in hand stops after its current chunk
+
+
+def _jobs(settings: Settings, database: Database | None = None) -> Jobs:
+    try:
+        return Jobs(settings, database)
+    except ValueError as exc:  # a mistyped SESSIONNAV_JOBS_URL
+        sys.exit(f"error: {exc}")
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Run background jobs (machine transcripts) until stopped; several may run at once."""
+    settings = get_settings()
+    jobs = _jobs(settings, _database(settings))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    print(f"working on jobs with {args.workers} thread(s); Ctrl-C stops", flush=True)
+    jobs.run_worker(args.workers)
+
+
+def cmd_transcribe(args: argparse.Namespace) -> None:
+    """Make a machine transcript of a recording here and now, with a progress bar; run again
+    after an interruption, it resumes from its last finished chunk."""
+    from tqdm import tqdm
+
+    settings = get_settings()
+    if args.model:
+        settings = settings.model_copy(update={"asr_model": Path(args.model)})
+    database = _database(settings)
+    with database.unit_of_work() as session:
+        recording = recordings.get(session, slug=args.recording, viewer=access.OPERATOR)
+        job = transcription.current(session, recording=recording, active=True)
+        if job is None:
+            job = transcription.start(
+                session,
+                recording=recording,
+                language=args.language,
+                settings=settings,
+                user=None,
+                chunk_seconds=args.chunk_seconds,
+            )
+        elif args.language and args.language != job.language:
+            raise Conflict(
+                f"job {job.id} ({job.language}) is unfinished: cancel it on the import page first"
+            )
+        elif not transcriber.take_back(session, job=job):
+            raise Conflict(
+                f"job {job.id} is being run by {job.worker}; `sessionnav jobs` shows its progress"
+            )
+    if job.done_seconds:
+        print(f"resuming job {job.id} at {format_time(job.done_seconds)}", flush=True)
+    bar = tqdm(
+        total=job.duration,
+        initial=job.done_seconds,
+        desc=f"{recording.slug} ({job.language})",
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s of audio "
+        "[{elapsed}<{remaining}]",
+    )
+    assert job.id is not None  # a stored job
+    with bar:
+        done = transcriber.run(
+            database,
+            job_id=job.id,
+            settings=settings,
+            on_chunk=lambda j: bar.update(j.done_seconds - bar.n),
+        )
+    if done is None:
+        sys.exit("error: another process took the job; `sessionnav jobs` shows its progress")
+    if done.state is not JobState.done:
+        sys.exit(f"error: the job is {done.state.value}{f': {done.error}' if done.error else ''}")
+    with database.unit_of_work(write=False) as session:
+        cues = transcripts.count(session, recording=recording, language=done.language)
+        print(f"{cues} cues ({done.language}) stored, made by {done.model}")
+        for found in transcription.proposals(session, recording=recording, viewer=access.OPERATOR):
+            p = found.proposal
+            print(
+                f"quote {p.annotation} may be at {p.start_tc} to {p.end_tc} "
+                f"(confidence {p.confidence}): accept it at {links.placement_url(p.annotation)}"
+            )
+
+
+def cmd_jobs(_args: argparse.Namespace) -> None:
+    """Background jobs: the unfinished ones with their progress and ETA, then the latest."""
+    with _database(get_settings()).unit_of_work(write=False) as session:
+        for job in transcription.recent(session):
+            shown = transcription.status(session, job)
+            eta = f", {shown.eta_tc} left" if shown.eta_tc else ""
+            where = f" on {job.worker}" if job.worker else ""
+            print(
+                f"{shown.id:>5}  {shown.recording:<24} {shown.language:<6} {shown.state.value:<9} "
+                f"{shown.percent:>3} % ({shown.done_tc} of {shown.duration_tc}{eta}){where}  "
+                f"{shown.model}{f'  {shown.error}' if shown.error else ''}"
+            )
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -237,6 +340,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
     commands.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(func=cmd_migrate)
+    worker = commands.add_parser("worker", help=cmd_worker.__doc__)
+    worker.add_argument("--workers", type=int, default=1, help="jobs run at once (threads)")
+    worker.set_defaults(func=cmd_worker)
+    transcribe = commands.add_parser("transcribe", help=cmd_transcribe.__doc__)
+    transcribe.add_argument("recording", help="the recording's slug")
+    transcribe.add_argument("--language", help="BCP 47 tag; the recording's language by default")
+    transcribe.add_argument(
+        "--model", help="a CTranslate2 Whisper model folder (SESSIONNAV_ASR_MODEL)"
+    )
+    transcribe.add_argument(
+        "--chunk-seconds",
+        type=float,
+        default=transcription.CHUNK_SECONDS,
+        help="seconds of audio between checkpoints",
+    )
+    transcribe.set_defaults(func=cmd_transcribe)
+    commands.add_parser("jobs", help=cmd_jobs.__doc__).set_defaults(func=cmd_jobs)
     commands.add_parser("demo", help=cmd_demo.__doc__).set_defaults(func=cmd_demo)
     importing = commands.add_parser("import", help=cmd_import.__doc__)
     kinds = importing.add_subparsers(dest="kind", required=True)

@@ -10,13 +10,14 @@ from fastapi.staticfiles import StaticFiles
 
 from app import api, web
 from app.api import exports as export_api
+from app.api import transcription as transcription_api
 from app.api import transcripts as transcript_api
 from app.config import Settings, get_settings
 from app.db import Database
 from app.http import errors
 from app.http.headers import SecurityHeaders
 from app.http.limits import Limits
-from app.http.middleware import CsrfMiddleware, TooLargeAsOurError
+from app.http.middleware import CsrfMiddleware, ReadersLanguage, TooLargeAsOurError
 from app.http.transaction import Admission
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -45,8 +46,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     errors.install(app)
     app.add_middleware(TooLargeAsOurError)
     app.add_middleware(CsrfMiddleware)  # before any body is read
-    app.add_middleware(SecurityHeaders, settings=settings)  # added last, runs first
+    app.add_middleware(SecurityHeaders, settings=settings)
+    app.add_middleware(ReadersLanguage)  # added last, runs first: errors speak it too
     app.include_router(api.router)
+    app.include_router(transcription_api.router)  # /api/v1/recordings/{recording}/transcription
     app.include_router(transcript_api.files_router)  # /r/{recording}/transcript.vtt|srt
     app.include_router(export_api.files_router)  # /r/{recording}/chapters.vtt, manifest.json...
     app.include_router(web.router)

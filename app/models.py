@@ -324,6 +324,94 @@ class AuditEntry(SQLModel, table=True):
     summary: str = Field(default="", sa_type=sa.Text)
 
 
+class TranscriptOrigin(StrEnum):
+    """Who made a transcript: people (an imported file) or a speech recogniser."""
+
+    human = "human"
+    machine = "machine"
+
+
+class JobState(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+ACTIVE_JOB_STATES = (JobState.queued, JobState.running)
+_ACTIVE_JOB = sa.text("state IN ('queued', 'running')")
+
+
+class Transcript(SQLModel, table=True):
+    """Who made a recording's transcript in one language, so pages say so honestly: a machine
+    transcript names its model. (Cues stored before this table existed count as human.)"""
+
+    __table_args__ = (
+        sa.UniqueConstraint("recording_id", "language", name="uq_transcript_recording_language"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", ondelete="CASCADE")
+    language: str = Field(max_length=35)
+    origin: TranscriptOrigin = Field(sa_type=_enum(TranscriptOrigin, "transcript_origin"))
+    model: str = Field(default="", max_length=200)  # the recogniser's model, for machine ones
+    made_at: datetime = Field(default_factory=utcnow)
+
+
+class TranscriptionJob(SQLModel, table=True):
+    """A machine transcript in the making (PRODUCT §6d). The media is recognised in chunks;
+    `done_seconds` is the checkpoint, advanced in the transaction that stores a chunk's words,
+    so a killed worker's successor resumes there."""
+
+    __tablename__ = "transcription_job"
+    __table_args__ = (
+        sa.CheckConstraint("chunk_seconds > 0", name="chunk_positive"),
+        sa.CheckConstraint("done_seconds >= 0", name="done_not_negative"),
+        # One queued or running job per recording.
+        sa.Index(
+            "uq_transcription_job_active",
+            "recording_id",
+            unique=True,
+            sqlite_where=_ACTIVE_JOB,
+            postgresql_where=_ACTIVE_JOB,
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", ondelete="CASCADE", index=True)
+    language: str = Field(max_length=35)
+    model: str = Field(max_length=200)
+    state: JobState = Field(default=JobState.queued, sa_type=_enum(JobState, "job_state"))
+    duration: float  # seconds of audio to recognise
+    chunk_seconds: float
+    done_seconds: float = 0.0
+    busy_seconds: float = 0.0  # time spent recognising so far: the rate behind the ETA
+    requested_by_id: int | None = Field(
+        default=None, foreign_key="account.id", ondelete="SET NULL", index=True
+    )
+    # The process running it ("host:pid") and when it last said so: how a job whose worker
+    # died is told from one still at work.
+    worker: str = Field(default="", max_length=200)
+    heartbeat_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str = Field(default="", sa_type=sa.Text)
+
+
+class TranscriptionWord(SQLModel, table=True):
+    """A word a job has recognised, kept until the job ends: the finished chunks' work."""
+
+    __tablename__ = "transcription_word"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="transcription_job.id", ondelete="CASCADE", index=True)
+    start: float
+    end: float
+    text: str = Field(sa_type=sa.Text)
+
+
 class SearchKind(StrEnum):
     """What a search hit is; quotes are annotations of kind quote, told apart for filtering."""
 

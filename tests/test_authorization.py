@@ -13,6 +13,7 @@ A route without a rule fails `test_every_route_declares_exactly_one_rule`; a sta
 route without a sample request below fails its own row of the matrix.
 """
 
+import os
 import re
 import tempfile
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+from speech_media import speech_wav
 from sqlmodel import select
 
 from app import links
@@ -30,7 +32,7 @@ from app.config import Settings
 from app.http.auth import Rule
 from app.main import create_app
 from app.models import Annotation, ApiToken, Placement, Role, SpeakerTurn, User
-from app.services import accounts
+from app.services import accounts, recordings, transcription
 from app.video import render_placeholder
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -98,6 +100,8 @@ class World:
     ticket: str  # a password ticket for "member", as /login gives one
     password: str  # every seeded account's
     turn: int  # the first speaker turn the transcript gave
+    speech: str  # a recording of speech, for machine transcripts
+    queued: str  # a recording of speech whose machine transcript is queued
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ class Sample:
 
     request: Callable[[World], dict[str, Any]] = lambda w: {}
     annotation: str = "note"
-    ok: set[int] = field(default_factory=lambda: {200, 201, 204, 303})
+    ok: set[int] = field(default_factory=lambda: {200, 201, 202, 204, 303})
+    recording: str = "rec"  # the World's recording it acts on
 
 
 PASSWORDS = {"password": NEW_PASSWORD, "again": NEW_PASSWORD}
@@ -262,6 +267,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         }
     ),
     ("POST", "/r/{recording}/s/{segment}/delete"): Sample(),
+    ("POST", "/api/v1/recordings/{recording}/transcription"): Sample(
+        lambda w: {"json": {"language": "en"}}, recording="speech"
+    ),
+    ("GET", "/api/v1/recordings/{recording}/transcription"): Sample(recording="queued"),
+    ("POST", "/api/v1/recordings/{recording}/transcription/cancel"): Sample(recording="queued"),
+    ("POST", "/r/{recording}/import/transcription"): Sample(
+        lambda w: {"data": {"language": "en"}}, recording="speech"
+    ),
+    ("POST", "/r/{recording}/import/transcription/cancel"): Sample(recording="queued"),
 }
 
 
@@ -279,9 +293,20 @@ def clip(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def voice(tmp_path_factory) -> Path:
+    return speech_wav(tmp_path_factory.mktemp("speech"))
+
+
 @pytest.fixture
-def world(clients, database, settings, transcribed, clip, tokens, password) -> World:
-    """The demo with its transcript, a public note of each account's, and its token."""
+def world(clients, database, settings, transcribed, clip, tokens, password, voice) -> World:
+    """The demo with its transcript, a public note of each account's, and its token; two
+    recordings of speech, one with a machine transcript queued."""
+    os.link(voice, settings.media_dir / voice.name)
+    for slug in ("speech", "queued"):
+        body = {"event": "clusters-open-boundaries-2019", "slug": slug, "title": slug}
+        body |= {"media_kind": "file", "media_path": voice.name}
+        assert clients("editor").post("/api/v1/recordings", json=body).status_code == 201
     notes = {}
     for name in ("member", "other", "editor", "admin"):
         body = {"start": 100, "text": f"{name}'s note"}
@@ -300,7 +325,11 @@ def world(clients, database, settings, transcribed, clip, tokens, password) -> W
         member = accounts.get(session, username="member")
         ticket = accounts.password_ticket(member, secret_key=settings.secret_key)
         turn = session.exec(select(SpeakerTurn.id).order_by(SpeakerTurn.start)).first()
-    return World(transcribed, notes, quote, token_ids, clip, ticket, password, turn)
+        queued = recordings.get(session, slug="queued", viewer=None)
+        transcription.start(session, recording=queued, language="en", settings=settings, user=None)
+    return World(
+        transcribed, notes, quote, token_ids, clip, ticket, password, turn, "speech", "queued"
+    )
 
 
 ROLES = {None: None, "member": Role.member, "editor": Role.editor, "admin": Role.admin}
@@ -317,6 +346,7 @@ PLACES = {
 def _url(path: str, w: World, sample: Sample, owner: str) -> str:
     """The route's path with the world's objects in it; `owner` is whose annotation or token
     (a username)."""
+    path = path.replace("{recording}", getattr(w, sample.recording))
     for placeholder, value in PLACES.items():
         path = path.replace(placeholder, value(w, owner))
     annotation = w.quote if sample.annotation == "quote" else w.notes.get(owner)

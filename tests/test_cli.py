@@ -1,5 +1,5 @@
-"""`sessionnav` as an operator meets it: a database that cannot be opened is one line that
-says what to do, not a traceback."""
+"""`sessionnav` as an operator meets it: a database or a job queue that cannot be used is one
+line that says what to do, not a traceback."""
 
 import subprocess
 import sys
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import make_url
 
 
-def _run(*argv: str, database_url: str, tmp_path) -> subprocess.CompletedProcess:
-    env = {"DATABASE_URL": database_url, "SESSIONNAV_DATA_DIR": str(tmp_path), "PATH": ""}
+def _run(*argv: str, database_url: str, tmp_path, **more: str) -> subprocess.CompletedProcess:
+    env = {"DATABASE_URL": database_url, "SESSIONNAV_DATA_DIR": str(tmp_path), "PATH": "", **more}
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *argv], env=env, capture_output=True, text=True
     )
@@ -32,3 +32,20 @@ def test_an_unreachable_sqlite_file_is_one_line(tmp_path):
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: cannot open the database")
+
+
+def test_a_mistyped_job_queue_address_is_one_line(tmp_path):
+    result = _run(
+        "worker",
+        database_url=f"sqlite:///{tmp_path}/x.db",
+        tmp_path=tmp_path,
+        SESSIONNAV_JOBS_URL="amqp://127.0.0.1",
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: SESSIONNAV_JOBS_URL='amqp://127.0.0.1': use redis://")
+
+
+def test_jobs_on_a_fresh_install_lists_nothing(tmp_path):
+    result = _run("jobs", database_url=f"sqlite:///{tmp_path}/x.db", tmp_path=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

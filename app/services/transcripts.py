@@ -3,6 +3,7 @@ nothing), and read back as pages, windows around a moment, and files."""
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, delete, func, select
@@ -10,7 +11,8 @@ from tqdm import tqdm
 
 from app import links
 from app.errors import Invalid
-from app.models import Recording, Speaker, TranscriptCue
+from app.i18n import _
+from app.models import Recording, Speaker, Transcript, TranscriptCue, TranscriptOrigin, utcnow
 from app.pagination import Key, keyset_page
 from app.schemas import TranscriptCuePublic
 from app.services.speaker_names import SpeakerBook
@@ -45,10 +47,8 @@ def import_transcript(
     Everything is checked before the first write, and all writes share the caller's
     transaction, so a refused file leaves the stored transcript as it was.
     """
-    if language is not None and not LANGUAGE.fullmatch(language):
-        raise Invalid(
-            f"{language[:40]!r} is not a language tag such as en or pt-BR", field="language"
-        )
+    if language is not None:
+        checked_language(language)
     cues = parse(text, format=format, duration=recording.duration, field=field)
     language = language or recording.language
     book = SpeakerBook(session)
@@ -60,6 +60,43 @@ def import_transcript(
         speaker = known or book.get_or_create(voice)
         (matched if known else created).append(speaker.slug)
         speaker_ids[voice] = speaker.id
+    rows = [
+        {"speaker_id": speaker_ids.get(c.voice), "start": c.start, "end": c.end, "text": c.text}
+        for c in cues
+    ]
+    replace(
+        session,
+        recording=recording,
+        language=language,
+        rows=rows,
+        origin=TranscriptOrigin.human,
+        progress=progress,
+    )
+    return ImportResult(len(rows), language, matched, created)
+
+
+def checked_language(language: str) -> str:
+    """`language` when it is a language tag; Invalid naming it when it is not."""
+    if not LANGUAGE.fullmatch(language):
+        raise Invalid(
+            _("%(tag)s is not a language tag such as en or pt-BR") % {"tag": repr(language[:40])},
+            field="language",
+        )
+    return language
+
+
+def replace(
+    session: Session,
+    *,
+    recording: Recording,
+    language: str,
+    rows: list[dict[str, Any]],
+    origin: TranscriptOrigin,
+    model: str = "",
+    progress: bool = False,
+) -> None:
+    """The recording's transcript in `language` becomes `rows` (start, end, text, speaker_id),
+    recorded as made by people or by the speech model `model`, in the caller's transaction."""
     session.exec(
         delete(TranscriptCue).where(
             col(TranscriptCue.recording_id) == recording.id,
@@ -67,15 +104,7 @@ def import_transcript(
         )
     )
     rows = [
-        {
-            "recording_id": recording.id,
-            "speaker_id": speaker_ids.get(c.voice),
-            "start": c.start,
-            "end": c.end,
-            "text": c.text,
-            "language": language,
-        }
-        for c in cues
+        {"speaker_id": None, **r, "recording_id": recording.id, "language": language} for r in rows
     ]
     connection = session.connection()
     with tqdm(total=len(rows), unit="cue", disable=not progress, desc="cues") as bar:
@@ -87,8 +116,23 @@ def import_transcript(
         # A bulk insert can change the table's size and words many times over before
         # autovacuum notices; fresh statistics keep search plans (GIN index, row estimates) right.
         connection.exec_driver_sql("ANALYZE transcript_cue")
+    made = made_by(session, recording=recording, language=language)
+    if made is None:
+        assert recording.id is not None  # a stored row
+        made = Transcript(recording_id=recording.id, language=language, origin=origin)
+    made.origin, made.model, made.made_at = origin, model, utcnow()
+    session.add(made)
+    session.flush()
     derive_from_transcript(session, recording=recording)  # who spoke when, from the voices
-    return ImportResult(len(rows), language, matched, created)
+
+
+def made_by(session: Session, *, recording: Recording, language: str) -> Transcript | None:
+    """Who made the transcript in `language`; None for one stored without that record (an
+    event import), which is people's work as far as anyone knows."""
+    stmt = select(Transcript).where(
+        Transcript.recording_id == recording.id, Transcript.language == language
+    )
+    return session.exec(stmt).first()
 
 
 def cue_query(*, recording: Recording, language: str):
@@ -155,7 +199,7 @@ def page(
 ) -> tuple[list[TranscriptCuePublic], Key | None]:
     """Cues in time order; `start`/`end` keep those that start inside the window."""
     if start is not None and end is not None and end < start:
-        raise Invalid("'to' must not be before 'from'", field="to")
+        raise Invalid(_("'to' must not be before 'from'"), field="to")
     stmt = cue_query(recording=recording, language=language or recording.language)
     if start is not None:
         stmt = stmt.where(col(TranscriptCue.start) >= start)
@@ -176,6 +220,7 @@ class Window:
     earlier: float | None = None  # where the previous window starts, when there is one
     later: float | None = None  # where the next window starts, when there is one
     language: str = "en"
+    made_by: Transcript | None = None  # a machine transcript names its model
 
 
 def window(session: Session, *, recording: Recording, at: float, before: int, after: int) -> Window:
@@ -200,6 +245,9 @@ def window(session: Session, *, recording: Recording, at: float, before: int, af
         earlier=earlier,
         later=later_rows[after - 1].start if len(later_rows) > after else None,
         language=recording.language,
+        made_by=made_by(session, recording=recording, language=recording.language)
+        if cues
+        else None,
     )
 
 
@@ -211,3 +259,10 @@ def as_file(
     if format is TranscriptFormat.vtt:
         return to_webvtt(cues, speakers_of(session, cues))
     return to_srt(cues)
+
+
+def languages(session: Session, *, recording: Recording) -> list[str]:
+    """The languages the recording has cues in, its own first: one captions track each."""
+    stmt = select(TranscriptCue.language).where(TranscriptCue.recording_id == recording.id)
+    found = set(session.exec(stmt.distinct()))
+    return sorted(found, key=lambda tag: (tag != recording.language, tag))

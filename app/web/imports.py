@@ -1,5 +1,6 @@
 """The editor's import page, `/r/{recording}/import`: programme text (preview, then confirm),
-a WebVTT/SRT transcript file, and a write-up whose proposals are corrected in a form.
+a WebVTT/SRT transcript file, a machine transcript made in the background (with its progress),
+and a write-up whose proposals are corrected in a form.
 
 Plain forms that work without JavaScript: a success answers 303 to the navigator, a refusal
 shows the page again with the message and the input kept (4xx), after the request's unit of
@@ -7,13 +8,14 @@ work has rolled back. The transcript form also answers JSON (`Accept: applicatio
 the progress-bar script. Every import is checked whole before anything is stored.
 """
 
+import time
 from typing import Annotated, Any
 
 from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from app import links
+from app import jobs, links
 from app.db import Session
 from app.deps import SessionDep
 from app.errors import DomainError, Invalid
@@ -21,7 +23,9 @@ from app.http.auth import Editors
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
 from app.http.templating import render
-from app.services import programme, transcripts, writeup
+from app.i18n import _
+from app.models import JobState, Recording
+from app.services import programme, transcription, transcripts, writeup
 from app.services import recordings as recording_service
 from app.services import segments as segment_service
 from app.sizes import MAX_IMPORT_BODY_BYTES, MAX_TEXT_BYTES, human_size
@@ -49,9 +53,30 @@ def _page(
         "cue_count": transcripts.count(session, recording=recording),
         "max_size": human_size(MAX_TEXT_BYTES),
         "max_bytes": MAX_TEXT_BYTES,
+        **_machine(request, session, recording),
         **sections,
     }
     return render(request, "import.html", ctx, status_code=status_code)
+
+
+def _machine(request: Request, session: Session, recording: Recording) -> dict[str, Any]:
+    """The machine transcript section: the model (or why there is none), who made the stored
+    transcript, the latest job, and once it is done, where the unplaced quotes may be."""
+    job = transcription.current(session, recording=recording)
+    done = job is not None and job.state is JobState.done
+    return {
+        # The Refresh link's own query, new on every page, so following it always reloads:
+        # a link that differs from the page's address by its #fragment alone only scrolls.
+        "shown": time.time_ns() // 1_000_000,
+        "recogniser": transcription.recogniser(request.app.state.settings),
+        "made_by": transcripts.made_by(session, recording=recording, language=recording.language),
+        "job": transcription.status(session, job) if job else None,
+        "proposals": transcription.proposals(
+            session, recording=recording, viewer=request.state.user
+        )
+        if done
+        else [],
+    }
 
 
 def _refused(request: Request, slug: str, error: DomainError, **sections: Any) -> FormRefused:
@@ -116,7 +141,7 @@ def import_transcript(
     rec = recording_service.get(session, slug=recording, viewer=user)
     try:
         if file is None or not file.filename:
-            raise Invalid("choose a WebVTT (.vtt) or SRT (.srt) file", field="file")
+            raise Invalid(_("choose a WebVTT (.vtt) or SRT (.srt) file"), field="file")
         text = decode(file.file.read(MAX_TEXT_BYTES + 1), field="file")
         result = transcripts.import_transcript(
             session, recording=rec, text=text, language=language.strip() or None, field="file"
@@ -131,6 +156,49 @@ def import_transcript(
         navigator = f"{links.recording_url(rec.slug)}#transcript"
         return JSONResponse(vars(result) | {"navigator": navigator}, status_code=201)
     return _to_navigator(rec.slug, "transcript")
+
+
+@router.post("/r/{recording}/import/transcription", response_class=HTMLResponse)
+def start_transcription(
+    request: Request,
+    session: SessionDep,
+    user: Editors,
+    recording: str,
+    language: Annotated[str, Form(max_length=35)] = "",
+) -> Response:
+    """Queue a machine transcript; the page then shows its progress."""
+    rec = recording_service.get(session, slug=recording, viewer=user)
+    settings = request.app.state.settings
+    try:
+        transcription.start(
+            session,
+            recording=rec,
+            language=language,
+            settings=settings,
+            user=user,
+            enqueue=jobs.enqueuer(settings),
+        )
+    except DomainError as exc:
+        raise _refused(
+            request, rec.slug, exc, machine_error=exc.message, machine_language=language
+        ) from None
+    return _to_job(rec.slug)
+
+
+@router.post("/r/{recording}/import/transcription/cancel", response_class=HTMLResponse)
+def cancel_transcription(
+    request: Request, session: SessionDep, user: Editors, recording: str
+) -> Response:
+    rec = recording_service.get(session, slug=recording, viewer=user)
+    try:
+        transcription.cancel(session, recording=rec)
+    except DomainError as exc:
+        raise _refused(request, rec.slug, exc, machine_error=exc.message) from None
+    return _to_job(rec.slug)
+
+
+def _to_job(slug: str) -> RedirectResponse:
+    return RedirectResponse(f"{links.import_url(slug)}#machine-h", status_code=303)
 
 
 @router.post("/r/{recording}/import/writeup", response_class=HTMLResponse)
