@@ -61,9 +61,11 @@ def annotation_item_url(annotation_id: int) -> str:
     return f"/a/{annotation_id}/item"
 
 
-def transcript_url(slug: str, extension: str = "vtt") -> str:
-    """The transcript as a file: WebVTT (for <track> and downloads) or SRT."""
-    return f"/r/{quote(slug)}/transcript.{extension}"
+def transcript_url(slug: str, extension: str = "vtt", language: str | None = None) -> str:
+    """The transcript as a file: WebVTT (for <track> and downloads) or SRT; in `language`,
+    else the recording's own."""
+    path = f"/r/{quote(slug)}/transcript.{extension}"
+    return f"{path}?{urlencode({'language': language})}" if language else path
 
 
 def export_url(slug: str, filename: str) -> str:

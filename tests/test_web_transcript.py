@@ -33,7 +33,8 @@ def test_cues_around_t_link_to_their_second_and_the_playing_one_is_marked(client
 def test_the_video_gets_a_captions_track(client, transcribed):
     page = client.get(f"/r/{transcribed}")
     assert re.search(
-        rf'<track kind="captions" src="/r/{transcribed}/transcript.vtt" srclang="en" label=',
+        rf'<track kind="captions" src="/r/{transcribed}/transcript.vtt\?language=en" '
+        r'srclang="en" label="English">',
         page.text,
     )
     assert client.get(f"/r/{transcribed}/transcript.vtt").status_code == 200

@@ -6,8 +6,9 @@ page, whatever the data."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import links
+from app import links, video
 from app.db import Session
+from app.i18n import _
 from app.models import (
     AnnotationKind,
     MediaKind,
@@ -97,12 +98,12 @@ def timeline_blocks(recording: Recording, segments: list[Segment], span: float) 
             add("talk", segment.title, segment.start, segment.end, url, segment.slug)
             continue
         if segment.start > cursor:
-            add("gap", "No session", cursor, segment.start, _at(recording, cursor))
+            add("gap", _("No session"), cursor, segment.start, _at(recording, cursor))
         kind = "break" if segment.kind is SegmentKind.break_ else "session"
         add(kind, segment.title, segment.start, segment.end, url, segment.slug)
         cursor = max(cursor, segment.end)
     if span > cursor:
-        add("gap", "No session", cursor, span, _at(recording, cursor))
+        add("gap", _("No session"), cursor, span, _at(recording, cursor))
     return blocks
 
 
@@ -182,10 +183,21 @@ def context(
         else [],
         "transcript": transcript,
         "has_transcript": bool(transcript.cues),
-        "media_src": links.media_src(recording),
+        **player(session, recording=recording),
         "page_data": _page_data(
             recording, segments, moment, span, highlight, site, youtube_api_url, transcript
         ),
+    }
+
+
+def player(session: Session, *, recording: Recording) -> dict[str, Any]:
+    """What _player.html needs beyond the recording and the moment, on every page that plays
+    it: the media, one captions track per transcript language, and whether it is sound only."""
+    media = links.media_src(recording)
+    return {
+        "media_src": media,
+        "captions": transcripts.languages(session, recording=recording),
+        "audio_only": video.audio_only(media or ""),
     }
 
 
@@ -214,13 +226,20 @@ def _drop_unknown_filters(filters: Filters, speakers: set[str], tags: set[str]) 
     """A filter naming nothing on this recording is ignored with a word, not a 404."""
     notices = []
     if filters.kind and filters.kind not in {k.value for k in AnnotationKind}:
-        notices.append(f"There is no annotation kind “{filters.kind}”; showing all kinds.")
+        notices.append(
+            _("There is no annotation kind “%(kind)s”; showing all kinds.") % {"kind": filters.kind}
+        )
         filters.kind = None
     if filters.speaker and filters.speaker not in speakers:
-        notices.append(f"No speaker “{filters.speaker}” on this recording; showing everyone.")
+        notices.append(
+            _("No speaker “%(speaker)s” on this recording; showing everyone.")
+            % {"speaker": filters.speaker}
+        )
         filters.speaker = None
     if filters.tag and filters.tag.lower() not in tags:
-        notices.append(f"No annotation here is tagged “{filters.tag}”; showing all tags.")
+        notices.append(
+            _("No annotation here is tagged “%(tag)s”; showing all tags.") % {"tag": filters.tag}
+        )
         filters.tag = None
     return notices
 

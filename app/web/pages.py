@@ -159,7 +159,7 @@ def embed_page(
     ctx = {
         "recording": rec,
         "moment": moment,
-        "media_src": links.media_src(rec),
+        **navigator.player(session, recording=rec),
         "page_data": {
             "media": rec.media_kind.value,
             "youtubeId": rec.youtube_id,
