@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         parse(value)  # ValueError names what it could not read
         return value
 
+    @field_validator("asr_model", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """SESSIONNAV_ASR_MODEL= (empty) means the bundled model, not the current folder."""
+        return None if value == "" else value
+
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"

@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
 )
 
+from app.i18n import _
 from app.models import (
     AnnotationKind,
     AuditAction,
@@ -47,7 +48,7 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError("a date is written as YYYY-MM-DD")
+        raise ValueError(_("a date is written as YYYY-MM-DD"))
     return value
 
 
@@ -176,11 +177,11 @@ def _alias(value: str) -> str:
     """One other spelling of a name, on one line (they are stored one per line)."""
     value = value.strip()
     if not value:
-        raise ValueError("an alias cannot be empty")
+        raise ValueError(_("an alias cannot be empty"))
     if len(value) > MAX_NAME:
-        raise ValueError(f"an alias is at most {MAX_NAME} characters")
+        raise ValueError(_("an alias is at most %(max)s characters") % {"max": MAX_NAME})
     if value.splitlines() != [value]:  # no line break of any kind (\n, \r, \u2028, ...)
-        raise ValueError("an alias is one line")
+        raise ValueError(_("an alias is one line"))
     return value
 
 

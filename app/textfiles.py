@@ -9,17 +9,18 @@ import codecs
 from collections.abc import Iterable, Iterator
 
 from app.errors import Invalid
+from app.i18n import _
 from app.sizes import MAX_TEXT_BYTES, human_size
 
 
 def problem(text: str) -> str | None:
     """Why `text` cannot be stored, or None when it can."""
     if "\x00" in text:
-        return "text must not contain the NUL character"
+        return _("text must not contain the NUL character")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "text must not contain lone surrogates (\\ud800-\\udfff)"
+        return _("text must not contain lone surrogates (\\ud800-\\udfff)")
     return None
 
 
@@ -29,13 +30,17 @@ def decode(data: bytes, *, field: str) -> str:
     UTF-8 with or without a byte order mark, or UTF-16 with one.
     """
     if len(data) > MAX_TEXT_BYTES:
-        raise Invalid(f"the text is larger than {human_size(MAX_TEXT_BYTES)}", field=field)
+        raise Invalid(
+            _("the text is larger than %(size)s") % {"size": human_size(MAX_TEXT_BYTES)},
+            field=field,
+        )
     encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
     try:
         text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Invalid(
-            f"the text is not UTF-8 (byte {exc.start + 1} cannot be read); save it as UTF-8",
+            _("the text is not UTF-8 (byte %(byte)s cannot be read); save it as UTF-8")
+            % {"byte": exc.start + 1},
             field=field,
         ) from None
     checked(text, field=field)
@@ -47,7 +52,8 @@ def checked(text: str, *, field: str) -> str:
     if (why := problem(text)) is None:
         return text
     bad = next(i for i, c in enumerate(text) if c == "\x00" or "\ud800" <= c <= "\udfff")
-    raise Invalid(f"line {text.count(chr(10), 0, bad) + 1}: {why}", field=field)
+    line = text.count(chr(10), 0, bad) + 1
+    raise Invalid(_("line %(line)s: %(problem)s") % {"line": line, "problem": why}, field=field)
 
 
 def in_pieces(parts: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:

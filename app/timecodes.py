@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from app.i18n import _
+
 MAX_SECONDS = 10_000_000.0
 """Upper bound (~115 days): anything larger is a typo or an attack, not a recording position."""
 
@@ -64,18 +66,19 @@ def parse_time(text: str, *, clamp: bool = False) -> float:
     raw = text.strip()
     if match := _UNITS.fullmatch(raw):
         present = [(unit, value) for unit in "hms" if (value := match[unit])]
-        if any("." in value for _, value in present[:-1]):
-            raise _error(text, "only the last unit may have a fraction")
+        if any("." in value for _unit, value in present[:-1]):
+            raise _error(text, _("only the last unit may have a fraction"))
         seconds = sum(float(value) * _UNIT_SECONDS[unit] for unit, value in present)
     elif match := _NPT.fullmatch(raw):
-        named = [("hours", match["h"]), ("minutes", match["m"]), ("seconds", match["s"])]
-        fields = [(name, digits) for name, digits in named if digits is not None]
+        named = [("h", match["h"]), ("m", match["m"]), ("s", match["s"])]
+        fields = [(unit, digits) for unit, digits in named if digits is not None]
         # The leading field is unbounded ("1337:12", "100:00:00"); the rest are clock digits.
-        for name, digits in fields[1:]:
+        for unit, digits in fields[1:]:
             if len(digits) != 2 or int(digits) > 59:
-                raise _error(text, f"{name} must be 00-59")
+                why = _("minutes must be 00-59") if unit == "m" else _("seconds must be 00-59")
+                raise _error(text, why)
         seconds = 0.0
-        for _, digits in fields:
+        for _unit, digits in fields:
             seconds = seconds * 60 + float(digits)
         seconds += float("0" + (match["frac"] or ""))
     else:
@@ -86,22 +89,23 @@ def parse_time(text: str, *, clamp: bool = False) -> float:
 def _why_not_a_time(raw: str) -> str:
     """Name the most likely mistake, so API clients get an actionable message."""
     if not raw:
-        return "empty time code"
+        return _("empty time code")
     if raw.startswith("-"):
-        return "negative times are not allowed"
+        return _("negative times are not allowed")
     if raw.lower().lstrip("+") in {"nan", "inf", "infinity"}:
-        return "time must be a finite number"
-    return "not a time code (expected e.g. 8400, 8400.5, 2h20m5s, 2:20:00 or npt:8400)"
+        return _("time must be a finite number")
+    return _("not a time code (expected e.g. 8400, 8400.5, 2h20m5s, 2:20:00 or npt:8400)")
 
 
 def _milliseconds(seconds: float, shown: object, *, clamp: bool = False) -> int:
     """Check that ``seconds`` is a storable time and return it as whole milliseconds."""
     if seconds > MAX_SECONDS:
         if not clamp:
-            raise _error(shown, f"too large (limit {MAX_SECONDS:.0f} s, about 115 days)")
+            limit = {"limit": f"{MAX_SECONDS:.0f}"}
+            raise _error(shown, _("too large (limit %(limit)s s, about 115 days)") % limit)
         seconds = MAX_SECONDS
     if math.isnan(seconds) or seconds < 0:
-        raise _error(shown, "time must be a finite number >= 0")
+        raise _error(shown, _("time must be a finite number >= 0"))
     return round(round(seconds, 3) * 1000)
 
 
@@ -113,15 +117,15 @@ def parse_range(text: str, *, clamp: bool = False) -> TimeRange:
     """
     start_text, comma, end_text = text.partition(",")
     if "," in end_text:
-        raise _error(text, "a range has at most one comma")
+        raise _error(text, _("a range has at most one comma"))
     if comma and not start_text.strip() and not end_text.strip():
-        raise _error(text, "a range needs a start or an end")
+        raise _error(text, _("a range needs a start or an end"))
     start = parse_time(start_text, clamp=clamp) if start_text.strip() or not comma else 0.0
     end = parse_time(end_text, clamp=clamp) if end_text.strip() else None
     if end is not None and end <= start:
         if clamp and end == MAX_SECONDS:
             return TimeRange(start, None)
-        raise _error(text, "end must be after start")
+        raise _error(text, _("end must be after start"))
     return TimeRange(start, end)
 
 

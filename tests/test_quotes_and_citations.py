@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
+from app import i18n
 from app.http import csrf
-from app.services.citations import date_range
+from app.i18n import date_range
 
 SOURCE = {
     "source_title": "Clusters at the crossroads",
@@ -18,18 +19,21 @@ QUOTE = {"kind": "quote", "speaker": "faina-filina", "text": "Cooperate across r
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "expected"),
+    ("start", "end", "language", "expected"),
     [
-        (date(2019, 5, 16), date(2019, 5, 17), "16–17 May 2019"),
-        (date(2019, 5, 30), date(2019, 6, 2), "30 May–2 June 2019"),
-        (date(2019, 12, 31), date(2020, 1, 1), "31 December 2019–1 January 2020"),
-        (date(2019, 5, 16), date(2019, 5, 16), "16 May 2019"),
-        (date(2019, 5, 16), None, "16 May 2019"),
-        (None, None, ""),
+        (date(2019, 5, 16), date(2019, 5, 17), "en", "16\u2009–\u200917 May 2019"),
+        (date(2019, 5, 16), date(2019, 5, 17), "ru", "16—17 мая 2019\u202fг."),
+        (date(2019, 5, 30), date(2019, 6, 2), "en", "30 May\u2009–\u20092 Jun 2019"),
+        (date(2019, 12, 31), date(2020, 1, 1), "en", "31 Dec 2019\u2009–\u20091 Jan 2020"),
+        (date(2019, 5, 16), date(2019, 5, 16), "en", "16 May 2019"),
+        (date(2019, 5, 16), None, "ru", "16 мая 2019\u202fг."),
+        (None, None, "en", ""),
     ],
 )
-def test_date_range_says_each_part_once(start, end, expected):
-    assert date_range(start, end) == expected
+def test_date_range_says_each_part_once(start, end, language, expected):
+    """One range formatted by Babel (CLDR) for the reader's locale."""
+    with i18n.using(language):
+        assert date_range(start, end) == expected
 
 
 def _citation(page: str, annotation_id: int) -> str:
@@ -55,7 +59,8 @@ def test_editor_form_creates_a_quote_with_its_source_shown_and_cited(browser_as,
     assert _shows_source(page, *SOURCE.values())
     assert _citation(page, quote_id) == (
         "Faina Filina (Deputy General Director, IMC Foundation): “Cooperate across regions.” "
-        "In: Clusters Open Boundaries. Time for Leaders (St. Petersburg, 16–17 May 2019), "
+        "In: Clusters Open Boundaries. Time for Leaders "
+        "(St. Petersburg, 16\u2009–\u200917 May 2019), "
         "recording “Clusters Open Boundaries 2019: conference debates”, "
         'Round table "The world\'s biomedical clusters: success factors", at 2:32:30, '
         "quoted in “Clusters at the crossroads” (https://example.org/w?a=1&b=2). "
@@ -157,7 +162,7 @@ def test_only_a_quote_has_a_source(client, demo, snapshot):
 def test_shared_moment_names_the_events_dates(anonymous, demo):
     page = anonymous.get(f"/r/{demo}?t=2h32m30s").text
     found = re.search(r'<meta property="og:description" content="([^"]*)"', page)
-    assert found and "St. Petersburg, 16–17 May 2019." in html.unescape(found[1])
+    assert found and "St. Petersburg, 16\u2009–\u200917 May 2019." in html.unescape(found[1])
 
 
 @pytest.mark.browser

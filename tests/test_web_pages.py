@@ -205,7 +205,8 @@ def test_citation_names_speaker_event_recording_time_and_link(client, demo, sett
     [item] = [a for a in response.context["items"] if a.id == created["id"]]
     expected = (
         "Faina Filina (Deputy General Director, IMC Foundation): “Cooperate.” "
-        "In: Clusters Open Boundaries. Time for Leaders (St. Petersburg, 16–17 May 2019), "
+        "In: Clusters Open Boundaries. Time for Leaders "
+        "(St. Petersburg, 16\u2009–\u200917 May 2019), "
         "recording “Clusters Open Boundaries 2019: conference debates”, "
         'Round table "The world\'s biomedical clusters: success factors", at 2:32:30. '
         f"http://testserver/a/{created['id']}"

@@ -40,7 +40,10 @@ def test_an_event_is_created_and_edited_in_the_browser(editor, anonymous):
     assert made.status_code == 303 and made.headers["location"] == "/e/baltic-forum"
     shown = anonymous.get("/e/baltic-forum")
     assert shown.status_code == 200
-    assert "Riga, 30 May–2 June 2020" in shown.text and "Two rooms, four days." in shown.text
+    assert (
+        "Riga, 30 May\u2009–\u20092 Jun 2020" in shown.text
+        and "Two rooms, four days." in shown.text
+    )
     assert "Edit the event" not in shown.text  # for editors only
 
     form = editor.get("/e/baltic-forum/edit")
@@ -81,7 +84,7 @@ def test_a_refused_event_form_names_the_field_and_changes_nothing(
 def test_the_event_page_lists_recordings_sessions_and_speakers(anonymous, demo):
     page = anonymous.get("/e/clusters-open-boundaries-2019")
     assert page.status_code == 200
-    assert "St. Petersburg, 16–17 May 2019" in page.text
+    assert "St. Petersburg, 16\u2009–\u200917 May 2019" in page.text
     assert f'href="/r/{demo}"' in page.text
     for session in ("plenary", "round-table", "panel"):
         assert f'href="/r/{demo}/s/{session}"' in page.text

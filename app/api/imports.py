@@ -14,6 +14,7 @@ from app.deps import SessionDep
 from app.errors import Invalid
 from app.http.auth import Editors
 from app.http.routing import router as make_router
+from app.i18n import _
 from app.schemas import ProgrammePreview, WriteupApplied, WriteupApply, WriteupProposals
 from app.services import programme, recordings, writeup
 from app.sizes import MAX_IMPORT_BODY_BYTES, MAX_TEXT_BYTES
@@ -40,7 +41,7 @@ async def read_text(request: Request) -> UploadedText:
                 return UploadedText(decode(data, field="file"), "file")
         if isinstance(text, str):
             return UploadedText(checked(text, field="text"), "text")
-        raise Invalid("send a file in the form field 'file' or text in 'text'", field="file")
+        raise Invalid(_("send a file in the form field 'file' or text in 'text'"), field="file")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
@@ -50,9 +51,10 @@ async def read_text(request: Request) -> UploadedText:
         try:
             payload = json.loads(decode(bytes(body), field="body"))
         except ValueError as exc:
-            raise Invalid(f"the body is not valid JSON ({exc})", field="body") from None
+            message = _("the body is not valid JSON (%(error)s)") % {"error": exc}
+            raise Invalid(message, field="body") from None
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
-            raise Invalid("text is required (a string)", field="text")
+            raise Invalid(_("text is required (a string)"), field="text")
         return UploadedText(checked(payload["text"], field="text"), "text")
     return UploadedText(decode(bytes(body), field="body"), "body")
 

@@ -7,6 +7,7 @@ from fastapi import Path, Query
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from app.i18n import _, ngettext
 from app.schemas import MAX_ID
 from app.timecodes import TimecodeError, parse_time
 
@@ -26,9 +27,12 @@ def _required_seconds(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     if value == "":
-        raise PydanticCustomError("timecode", "required: a time code such as 2h20m or 8400")
+        raise PydanticCustomError("timecode", _("required: a time code such as 2h20m or 8400"))
     if len(value) > MAX_TIMECODE:
-        raise PydanticCustomError("timecode", f"longer than {MAX_TIMECODE} characters")
+        longer = ngettext(
+            "longer than %(num)s character", "longer than %(num)s characters", MAX_TIMECODE
+        )
+        raise PydanticCustomError("timecode", longer % {"num": MAX_TIMECODE})
     try:
         return parse_time(value)
     except TimecodeError as exc:
@@ -52,7 +56,7 @@ ToQuery = Annotated[OptionalSeconds, Query()]
 def _ascii_id(value: Any) -> Any:
     """Ids are written in the digits 0-9 alone: not "+3", "3.0" or an Arabic-Indic three."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise PydanticCustomError("id", "an id is written with the digits 0-9 only")
+        raise PydanticCustomError("id", _("an id is written with the digits 0-9 only"))
     return value
 
 

@@ -16,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.config import Settings
 from app.errors import Forbidden, SignInNeeded
 from app.http.transaction import SAFE_METHODS, run_unit_of_work
+from app.i18n import _, lazy
 from app.models import Role, User
 from app.services import accounts
 
@@ -25,6 +26,12 @@ SESSION_COOKIE = "sessionnav_session"
 TOKEN_SCHEME = HTTPBearer(
     auto_error=False, description="an API token: `sessionnav token create USERNAME`"
 )
+# The refusal below each role, a whole sentence per role for the translations.
+ROLE_NEEDED = {
+    Role.member: lazy("this needs the member role"),
+    Role.editor: lazy("this needs the editor role"),
+    Role.admin: lazy("this needs the admin role"),
+}
 
 
 def bearer(request: Request) -> str | None:
@@ -42,7 +49,7 @@ async def current_user(request: Request) -> User | None:
             request, lambda s: accounts.user_of_token(s, secret=secret), write=False
         )
         if user is None:
-            raise SignInNeeded("the API token is not valid: it was revoked or mistyped")
+            raise SignInNeeded(_("the API token is not valid: it was revoked or mistyped"))
     elif cookie := request.cookies.get(SESSION_COOKIE):
         user = await run_unit_of_work(
             request, lambda s: accounts.user_of_session(s, secret=cookie), write=False
@@ -72,10 +79,10 @@ class Rule:
         user = await current_user(request)
         role = self.needed(request.app.state.settings)
         if role is not None and user is None:
-            raise SignInNeeded("sign in first: this needs an account")
+            raise SignInNeeded(_("sign in first: this needs an account"))
         if not accounts.at_least(user, role):
             assert role is not None
-            raise Forbidden(f"this needs the {role.value} role")
+            raise Forbidden(str(ROLE_NEEDED[role]))
         if request.method not in SAFE_METHODS:
             who = f"user {user.id}" if user is not None else client_address(request)
             request.app.state.limits.write(who)

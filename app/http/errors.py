@@ -23,26 +23,26 @@ from app import links
 from app.db import Session
 from app.errors import DomainError, Overloaded, SignInNeeded, describe
 from app.http.templating import render
+from app.i18n import _, lazy
 from app.schemas import ErrorBody
 from app.sizes import human_size
 
 JSON_PREFIXES = ("/api/", "/oembed", "/openapi.json", "/docs", "/redoc", "/media/", "/static/")
 LOCATIONS = ("body", "query", "path", "header", "cookie", "form")
 TITLES = {
-    400: "Bad request",
-    401: "Sign in first",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "Too large",
-    415: "Cannot read that",
-    422: "Cannot use that",
-    429: "Too many attempts",
-    501: "Not offered",
-    503: "Busy",
+    400: lazy("Bad request"),
+    401: lazy("Sign in first"),
+    403: lazy("Not allowed"),
+    404: lazy("Not found"),
+    405: lazy("Not allowed"),
+    409: lazy("Conflict"),
+    413: lazy("Too large"),
+    415: lazy("Cannot read that"),
+    422: lazy("Cannot use that"),
+    429: lazy("Too many attempts"),
+    501: lazy("Not offered"),
+    503: lazy("Busy"),
 }
-BUSY = "the service is busy; try again in a moment"
 _PARAMETERS: dict[int, dict[str, str]] = {}  # id(route) -> {parameter: location}
 
 
@@ -113,7 +113,8 @@ def locate(request: Request, field: str | None) -> str | None:
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    context = {"status": status, "title": TITLES.get(status, "Something went wrong")}
+    title = str(TITLES[status]) if status in TITLES else _("Something went wrong")
+    context = {"status": status, "title": title}
     return render(request, "error.html", context | {"message": message}, status_code=status)
 
 
@@ -130,6 +131,15 @@ def error_response(
         return response
     body = {"detail": message, "field": locate(request, field)}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def body_too_large(limit: int | None) -> str:
+    """The 413 sentence, naming the route's limit when it is known."""
+    if limit is None:
+        return _("the request body is too large")
+    return _("the request body is larger than the limit of %(limit)s") % {
+        "limit": human_size(limit)
+    }
 
 
 def _busy(error: BaseException) -> bool:
@@ -174,24 +184,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def integrity_error(request: Request, _exc: IntegrityError) -> Response:
         # The services check first; this only answers a race between two writers.
-        return error_response(request, 409, "that change conflicts with one made meanwhile")
+        conflict = _("that change conflicts with one made meanwhile")
+        return error_response(request, 409, conflict)
 
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)
     async def database_error(request: Request, exc: Exception) -> Response:
         if not _busy(exc):
             raise exc
-        busy = Overloaded(BUSY)
+        busy = Overloaded(_("the service is busy; try again in a moment"))
         return error_response(request, 503, busy.message, headers=busy.headers)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         message = str(exc.detail)
         if exc.status_code == 413 and MAX_BODY_SIZE_SCOPE_KEY in request.scope:
-            limit = human_size(request.scope[MAX_BODY_SIZE_SCOPE_KEY])
-            message = f"the request body is larger than the limit of {limit}"
+            message = body_too_large(request.scope[MAX_BODY_SIZE_SCOPE_KEY])
         elif exc.status_code == 404:
-            message = "there is no page at this address"
+            message = _("there is no page at this address")
         elif exc.status_code == 405:
-            message = f"{request.method} is not offered at this address"
+            message = _("%(method)s is not offered at this address") % {"method": request.method}
         return error_response(request, exc.status_code, message, headers=exc.headers)

@@ -15,10 +15,10 @@ from limits.strategies import MovingWindowRateLimiter
 
 from app.config import Settings
 from app.errors import TooMany
+from app.i18n import _
 
 SIGN_IN_PER_ACCOUNT = parse("10/15 minutes")  # ten failures in a row, then wait
 SIGN_IN_PER_ADDRESS = parse("50/15 minutes")  # one address trying many accounts
-TOO_MANY = "too many failed sign-ins; wait a few minutes and try again"
 
 
 class Limits:
@@ -50,8 +50,9 @@ class Limits:
             raise TooMany(message, retry_after=self._retry_after(item, *keys))
 
     def sign_in_allowed(self, username: str, address: str) -> None:
-        self.check(SIGN_IN_PER_ACCOUNT, "sign-in", username.strip().lower(), message=TOO_MANY)
-        self.check(SIGN_IN_PER_ADDRESS, "sign-in-from", address, message=TOO_MANY)
+        too_many = _("too many failed sign-ins; wait a few minutes and try again")
+        self.check(SIGN_IN_PER_ACCOUNT, "sign-in", username.strip().lower(), message=too_many)
+        self.check(SIGN_IN_PER_ADDRESS, "sign-in-from", address, message=too_many)
 
     def sign_in_failed(self, username: str, address: str) -> None:
         """Count a failure; the one that fills a window is itself answered 429, so the tenth
@@ -65,4 +66,6 @@ class Limits:
         self.window.clear(SIGN_IN_PER_ACCOUNT, self.prefix, "sign-in", username.strip().lower())
 
     def write(self, who: str) -> None:
-        self.hit(self.writes, "writes", who, message="too many changes in a short time; slow down")
+        self.hit(
+            self.writes, "writes", who, message=_("too many changes in a short time; slow down")
+        )

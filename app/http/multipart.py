@@ -18,6 +18,7 @@ from starlette.requests import ClientDisconnect, Request
 from app.config import Settings
 from app.db import Session
 from app.errors import DomainError, Invalid, TooLarge, UnsupportedMedia
+from app.i18n import _, ngettext
 from app.models import User
 from app.services import uploads
 from app.services.media import part_file
@@ -71,17 +72,27 @@ class _Receiver:
             self._name = params.get(b"name", b"").decode()
             filename = params[b"filename"].decode() if b"filename" in params else None
         except UnicodeDecodeError:
-            raise Invalid("form field names must be UTF-8", field="body") from None
+            raise Invalid(_("form field names must be UTF-8"), field="body") from None
         if not self._name:
-            raise Invalid("a part of the form has no field name", field="body")
+            raise Invalid(_("a part of the form has no field name"), field="body")
+        named = {"name": self._name}
         if self._name in self.upload.fields or (self._name == FILE_FIELD and self._out):
-            raise Invalid(f"{self._name} is given more than once", field=self._name)
+            raise Invalid(_("%(name)s is given more than once") % named, field=self._name)
         if (filename is not None) != (self._name == FILE_FIELD):
-            wanted = "a file" if self._name == FILE_FIELD else "text, not a file"
-            raise Invalid(f"{self._name} must be {wanted}", field=self._name)
+            wanted = (
+                _("%(name)s must be a file")
+                if self._name == FILE_FIELD
+                else _("%(name)s must be text, not a file")
+            )
+            raise Invalid(wanted % named, field=self._name)
         if filename is None:
             if len(self.upload.fields) >= MAX_FIELDS:
-                raise Invalid(f"the form has more than {MAX_FIELDS} fields", field="body")
+                message = ngettext(
+                    "the form has more than %(num)s field",
+                    "the form has more than %(num)s fields",
+                    MAX_FIELDS,
+                )
+                raise Invalid(message % {"num": MAX_FIELDS}, field="body")
             self._value = bytearray()
             return
         self.upload.filename = filename
@@ -93,14 +104,15 @@ class _Receiver:
         if self._value is None:
             self.upload.size += len(chunk)
             if self.upload.size > self.allowance.max_bytes:
-                message = f"the file is larger than {self.allowance.limit}"
+                message = _("the file is larger than %(limit)s") % {"limit": self.allowance.limit}
                 raise TooLarge(message, field=FILE_FIELD)
             assert self._out is not None
             self._out.write(chunk)
             return
         if len(self._value) + len(chunk) > MAX_FIELD_BYTES:
             limit = human_size(MAX_FIELD_BYTES)
-            raise Invalid(f"{self._name} is longer than {limit}", field=self._name)
+            message = _("%(name)s is longer than %(limit)s") % {"name": self._name, "limit": limit}
+            raise Invalid(message, field=self._name)
         self._value += chunk
 
     def _part_end(self) -> None:
@@ -109,7 +121,8 @@ class _Receiver:
         try:
             self.upload.fields[self._name] = self._value.decode()
         except UnicodeDecodeError:
-            raise Invalid(f"{self._name} is not UTF-8 text", field=self._name) from None
+            message = _("%(name)s is not UTF-8 text") % {"name": self._name}
+            raise Invalid(message, field=self._name) from None
         self._value = None
 
     def _end(self) -> None:
@@ -128,7 +141,7 @@ def _boundary(content_type: str | None) -> bytes:
     kind, params = parse_options_header(content_type)
     if kind != b"multipart/form-data" or not params.get(b"boundary"):
         raise UnsupportedMedia(
-            "send the upload as multipart/form-data", field="header.content-type"
+            _("send the upload as multipart/form-data"), field="header.content-type"
         )
     return params[b"boundary"]
 
@@ -138,9 +151,9 @@ async def receive(request: Request, *, media_dir: Path, allowance: Allowance) ->
     boundary = _boundary(request.headers.get("content-type"))
     length = request.headers.get("content-length", "")
     if length.isascii() and length.isdigit() and int(length) > allowance.max_bytes + FORM_ALLOWANCE:
+        sizes = {"size": human_size(int(length)), "limit": allowance.limit}
         raise TooLarge(
-            f"the upload ({human_size(int(length))}) is larger than {allowance.limit}",
-            field=FILE_FIELD,
+            _("the upload (%(size)s) is larger than %(limit)s") % sizes, field=FILE_FIELD
         )
     receiver = _Receiver(media_dir, allowance)
     parser = MultipartParser(boundary, receiver.callbacks())
@@ -149,16 +162,17 @@ async def receive(request: Request, *, media_dir: Path, allowance: Allowance) ->
             if chunk:  # disk writes run off the event loop, so other requests keep flowing
                 await anyio.to_thread.run_sync(parser.write, chunk)
         if not receiver.complete:
-            raise Invalid("the form ended before its closing boundary", field="body")
+            raise Invalid(_("the form ended before its closing boundary"), field="body")
         receiver.close(keep=True)
     except BaseException as exc:
         receiver.close(keep=False)
         receiver.upload.discard()
         if isinstance(exc, FormParserError):
-            message = f"the body is not a well-formed multipart form ({exc})"
+            message = _("the body is not a well-formed multipart form (%(error)s)") % {"error": exc}
             raise Invalid(message, field="body") from None
         if isinstance(exc, ClientDisconnect):  # nobody to answer; keeps it out of error logs
-            raise DomainError("the upload was interrupted before it ended", field="body") from None
+            interrupted = _("the upload was interrupted before it ended")
+            raise DomainError(interrupted, field="body") from None
         raise
     return receiver.upload
 

@@ -18,12 +18,13 @@ from typing import Annotated, TypeVar
 from fastapi import Query, Request
 
 from app.errors import BadRequest
+from app.i18n import _, lazy
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, Key
 from app.schemas import Page
 
 T = TypeVar("T")
 MAX_CURSOR = 400
-BAD_CURSOR = "the cursor is not one this service gave out; start again from the first page"
+BAD_CURSOR = lazy("the cursor is not one this service gave out; start again from the first page")
 
 
 def _b64(data: bytes) -> str:
@@ -49,9 +50,9 @@ def decode(secret: str, scope: str, cursor: str) -> Key:
         payload_text, _, mac_text = cursor.partition(".")
         payload, mac = _unb64(payload_text), _unb64(mac_text)
     except (ValueError, binascii.Error):
-        raise BadRequest(BAD_CURSOR, field="query.cursor") from None
+        raise BadRequest(str(BAD_CURSOR), field="query.cursor") from None
     if not hmac.compare_digest(mac, _mac(secret, scope, payload)):
-        raise BadRequest(BAD_CURSOR, field="query.cursor")
+        raise BadRequest(str(BAD_CURSOR), field="query.cursor")
     return json.loads(payload)
 
 
@@ -94,7 +95,7 @@ def paging(
             except BadRequest:
                 if not lenient:
                     raise
-                notice = "That page of results is gone; here is the first one."
+                notice = _("That page of results is gone; here is the first one.")
         return Paging(key, limit, secret, scope, notice)
 
     return dependency

@@ -3,13 +3,14 @@ which also hands the page its CSRF token (`post_url` for forms, a meta tag for s
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
-from app import links
+from app import i18n, links
 from app.http import csrf
 from app.http.auth import UPLOADS
 from app.models import Role
@@ -24,10 +25,16 @@ _env = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# New-style gettext: `_("%(n)s cues", n=3)` formats and escapes like any other expression.
+_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 _env.filters["tc"] = lambda seconds: "" if seconds is None else format_time(seconds)
 _env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]  # messages read as sentences
 _env.filters["held"] = citations.held  # "St. Petersburg, 16-17 May 2019" (with a dash)
+_env.filters["number"] = i18n.number
+_env.filters["language_name"] = i18n.language_name
+_env.filters["date_range"] = i18n.date_range
 _env.globals["links"] = links
 templates = Jinja2Templates(env=_env)
 
@@ -41,6 +48,19 @@ def site_url(request: Request) -> str:
 def absolute(request: Request, path: str) -> str:
     """An absolute link for use outside the site (shares, citations, Open Graph, oEmbed)."""
     return site_url(request) + path
+
+
+def languages(request: Request) -> list[dict[str, str]]:
+    """The language switcher: this very page (deep link and all) in each language."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != i18n.QUERY]
+    return [
+        {
+            "code": code,
+            "name": i18n.NAMES[code],
+            "href": request.url.path + "?" + urlencode([*query, (i18n.QUERY, code)]),
+        }
+        for code in i18n.LANGUAGES
+    ]
 
 
 def render(
@@ -58,6 +78,9 @@ def render(
         ),
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "signup": request.app.state.settings.signup,
+        "lang": i18n.current(),
+        "languages": languages(request),
+        "script_messages": i18n.script_messages(),
         **context,
         "csrf_token": lambda: csrf.token(request),
         "post_url": lambda url: csrf.post_url(request, url),

@@ -23,6 +23,7 @@ from fastapi.routing import APIRoute
 
 from app.db import Database, Session
 from app.errors import Overloaded
+from app.i18n import _
 
 T = TypeVar("T")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -52,7 +53,7 @@ class Admission:
                     await held.enter_async_context(writer)
                 await held.enter_async_context(slots)
             if waiting.cancelled_caught:
-                raise Overloaded("the service is busy; try again in a moment")
+                raise Overloaded(_("the service is busy; try again in a moment"))
             yield
 
 

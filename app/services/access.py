@@ -11,6 +11,7 @@ A draft recording, and everything in it, is seen by editors and admins only.
 from sqlalchemy import ColumnElement, FromClause, Table, true
 
 from app.errors import Forbidden, SignInNeeded
+from app.i18n import _
 from app.models import Annotation, Recording, Role, User, Visibility
 from app.services.accounts import at_least
 
@@ -44,9 +45,9 @@ def can_change(viewer: User | None, owner_id: int | None) -> bool:
 def check_change(viewer: User | None, annotation: Annotation) -> User:
     """The viewer, allowed to change `annotation`; else why not (401 or 403)."""
     if viewer is None:
-        raise SignInNeeded("sign in to change annotations")
+        raise SignInNeeded(_("sign in to change annotations"))
     if not can_change(viewer, annotation.owner_id):
-        raise Forbidden("only its author or an editor may change this annotation")
+        raise Forbidden(_("only its author or an editor may change this annotation"))
     return viewer
 
 

@@ -17,6 +17,7 @@ from pwdlib import PasswordHash
 from sqlmodel import Session, col, func, select
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.i18n import _, lazy
 from app.models import ApiToken, LoginSession, Role, User, utcnow
 
 PASSWORDS = PasswordHash.recommended()
@@ -25,6 +26,11 @@ MIN_PASSWORD, MAX_PASSWORD = 10, 200
 SESSION_DAYS = 30
 TOKEN_PREFIX = "snav_"
 RANKS = {None: 0, Role.member: 1, Role.editor: 2, Role.admin: 3}
+_NEEDS = {
+    Role.member: lazy("this needs the member role"),
+    Role.editor: lazy("this needs the editor role"),
+    Role.admin: lazy("this needs the admin role"),
+}
 
 
 @cache
@@ -44,15 +50,21 @@ def digest(secret: str) -> str:
 
 def _check_password(password: str, field: str = "password") -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise Invalid(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters", field=field)
+        raise Invalid(
+            _("a password has %(min)s to %(max)s characters")
+            % {"min": MIN_PASSWORD, "max": MAX_PASSWORD},
+            field=field,
+        )
 
 
 def normalise_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME.fullmatch(name):
         raise Invalid(
-            "a username has 2 to 40 characters: letters a-z, digits, '.', '_' or '-', "
-            "starting with a letter or digit",
+            _(
+                "a username has 2 to 40 characters: letters a-z, digits, '.', '_' or '-', "
+                "starting with a letter or digit"
+            ),
             field="username",
         )
     return name
@@ -75,7 +87,7 @@ def create_user(
     if password is not None:
         _check_password(password)
     if session.exec(select(User.id).where(User.username == name)).first() is not None:
-        raise Conflict(f"the username {name!r} is taken", field="username")
+        raise Conflict(_("the username %(name)s is taken") % {"name": repr(name)}, field="username")
     user = User(
         username=name,
         display_name=display_name.strip() or name,
@@ -91,7 +103,7 @@ def create_user(
 def get(session: Session, *, username: str) -> User:
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:
-        raise NotFound(f"no account {username!r}", field="username")
+        raise NotFound(_("no account %(name)s") % {"name": repr(username)}, field="username")
     return user
 
 
@@ -198,7 +210,7 @@ def revoke_token(session: Session, *, token_id: int, by: User | None) -> ApiToke
     if token is None or (
         by is not None and token.user_id != by.id and not at_least(by, Role.admin)
     ):
-        raise NotFound(f"no API token {token_id}", field="token")
+        raise NotFound(_("no API token %(id)s") % {"id": token_id}, field="token")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)
@@ -221,7 +233,7 @@ def user_of_token(session: Session, *, secret: str) -> User | None:
 def require(user: User | None, role: Role) -> User:
     """`user` if they have `role`, else Forbidden (callers sign anonymous visitors in first)."""
     if user is None or not at_least(user, role):
-        raise Forbidden(f"this needs the {role.value} role")
+        raise Forbidden(str(_NEEDS[role]))
     return user
 
 
@@ -241,8 +253,8 @@ def password_ticket(user: User, *, secret_key: str) -> str:
 
 
 def user_of_ticket(session: Session, *, ticket: str, secret_key: str) -> User:
-    user_id, _, rest = ticket.partition(".")
-    expires, _, mac = rest.partition(".")
+    user_id, rest = ticket.partition(".")[::2]
+    expires, mac = rest.partition(".")[::2]
     user = session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
     valid = (
         user is not None
@@ -252,5 +264,5 @@ def user_of_ticket(session: Session, *, ticket: str, secret_key: str) -> User:
         and hmac.compare_digest(_ticket_mac(secret_key, user, int(expires)), mac)
     )
     if user is None or not valid:
-        raise Invalid("this form has expired; sign in again", field="ticket")
+        raise Invalid(_("this form has expired; sign in again"), field="ticket")
     return user

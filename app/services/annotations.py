@@ -4,6 +4,7 @@ rules of writing them (PRODUCT §3, §6b). Every write is recorded in the audit 
 from sqlmodel import Session, col, delete, select
 
 from app.errors import Forbidden, Invalid, NotFound
+from app.i18n import _, lazy
 from app.models import (
     Annotation,
     AnnotationKind,
@@ -26,6 +27,13 @@ from app.services.common import apply_changes
 from app.timecodes import format_time
 
 SUBJECT = "annotation"
+# Why a note (or any annotation but a quote) has no source, said of its kind.
+_NO_SOURCE = {
+    AnnotationKind.note: lazy("only a quote has a source; clear %(field)s for a note"),
+    AnnotationKind.highlight: lazy("only a quote has a source; clear %(field)s for a highlight"),
+    AnnotationKind.question: lazy("only a quote has a source; clear %(field)s for a question"),
+    AnnotationKind.bookmark: lazy("only a quote has a source; clear %(field)s for a bookmark"),
+}
 
 
 def get(session: Session, *, annotation_id: int, viewer: User | None) -> Annotation:
@@ -37,7 +45,7 @@ def get(session: Session, *, annotation_id: int, viewer: User | None) -> Annotat
         or not access.may_see(viewer, annotation)
         or _in_draft(session, annotation, viewer)
     ):
-        raise NotFound(f"no annotation {annotation_id}", field="annotation")
+        raise NotFound(_("no annotation %(id)s") % {"id": annotation_id}, field="annotation")
     return annotation
 
 
@@ -66,7 +74,7 @@ def list_page(
     ones by id. The key says which: ["placed", start, id] or ["unplaced", id].
     """
     if start is not None and end is not None and end < start:
-        raise Invalid("'to' must not be before 'from'", field="to")
+        raise Invalid(_("'to' must not be before 'from'"), field="to")
     stmt = select(Annotation).where(
         Annotation.recording_id == recording.id,
         access.visible_to(viewer),
@@ -108,26 +116,27 @@ def _check(session: Session, recording: Recording, annotation: Annotation) -> No
     quote has no time but belongs to a session; a quote names its speaker."""
     if (annotation.placement is Placement.unplaced) != (annotation.start is None):
         raise Invalid(
-            "an annotation without start must be 'unplaced', and an unplaced one has no start",
+            _("an annotation without start must be 'unplaced', and an unplaced one has no start"),
             field="placement",
         )
     if annotation.start is None:
         if annotation.end is not None:
-            raise Invalid("an unplaced annotation has no end", field="end")
+            raise Invalid(_("an unplaced annotation has no end"), field="end")
         if annotation.segment_id is None:
-            raise Invalid("an unplaced annotation must name its segment", field="segment")
+            raise Invalid(_("an unplaced annotation must name its segment"), field="segment")
     start, end = annotation.start, annotation.end
     if start is not None and end is not None and end <= start:
-        raise Invalid("end must be after start", field="end")
+        raise Invalid(_("end must be after start"), field="end")
     latest = annotation.end if annotation.end is not None else annotation.start
     if latest is not None and recording.duration is not None and latest > recording.duration:
         field = "end" if annotation.end is not None else "start"
         raise Invalid(
-            f"{format_time(latest)} is past the recording's end {format_time(recording.duration)}",
+            _("%(time)s is past the recording's end %(end)s")
+            % {"time": format_time(latest), "end": format_time(recording.duration)},
             field=field,
         )
     if annotation.kind is AnnotationKind.quote and annotation.speaker_id is None:
-        raise Invalid("a quote names its speaker", field="speaker")
+        raise Invalid(_("a quote names its speaker"), field="speaker")
     _check_source(annotation)
 
 
@@ -139,10 +148,7 @@ def _check_source(annotation: Annotation) -> None:
         return
     for name in ("source_title", "source_url"):
         if getattr(annotation, name):
-            raise Invalid(
-                f"only a quote has a source; clear {name} for a {annotation.kind.value}",
-                field=name,
-            )
+            raise Invalid(_NO_SOURCE[annotation.kind] % {"field": name}, field=name)
 
 
 def _resolve_refs(session: Session, recording: Recording, annotation: Annotation, data) -> None:
@@ -173,7 +179,7 @@ def _set_tags(session: Session, annotation: Annotation, tags: list[str]) -> None
 def _check_curation(actor: User, annotation: Annotation) -> None:
     """Quotes speak for a speaker and are cited as such: editors curate them."""
     if annotation.kind is AnnotationKind.quote and not at_least(actor, Role.editor):
-        raise Forbidden("quotes are curated by editors; add a note instead", field="kind")
+        raise Forbidden(_("quotes are curated by editors; add a note instead"), field="kind")
 
 
 def create(
@@ -212,9 +218,11 @@ def _parent(session: Session, recording: Recording, parent_id: int, actor: User)
     itself a reply (threads are one level deep)."""
     parent = session.get(Annotation, parent_id)
     if parent is None or parent.recording_id != recording.id or not access.may_see(actor, parent):
-        raise Invalid(f"no annotation {parent_id} on this recording", field="reply_to")
+        raise Invalid(
+            _("no annotation %(id)s on this recording") % {"id": parent_id}, field="reply_to"
+        )
     if parent.reply_to_id is not None:
-        raise Invalid("a reply answers an annotation, not another reply", field="reply_to")
+        raise Invalid(_("a reply answers an annotation, not another reply"), field="reply_to")
     return parent
 
 
@@ -230,7 +238,8 @@ def _audit(session: Session, actor: User, action: AuditAction, annotation: Annot
 
 
 def _summary(annotation: Annotation) -> str:
-    """What the audit log says of it: a private annotation's text is its owner's alone."""
+    """What the audit log says of it: a private annotation's text is its owner's alone.
+    Stored, so in English whoever acts, like the rest of the log."""
     when = format_time(annotation.start) if annotation.start is not None else "unplaced"
     if annotation.visibility is not Visibility.public:
         return f"private {annotation.kind.value} at {when}"
@@ -244,7 +253,7 @@ def update(
     The owner, an editor or an admin may change it; only its owner sets who may see it."""
     editor = access.check_change(actor, annotation)
     if "visibility" in data.model_fields_set and annotation.owner_id != editor.id:
-        raise Forbidden("only its author decides who sees an annotation", field="visibility")
+        raise Forbidden(_("only its author decides who sees an annotation"), field="visibility")
     recording = session.get(Recording, annotation.recording_id)
     assert recording is not None  # recording_id is a foreign key
     apply_changes(annotation, data, skip={"speaker", "segment", "tags", "placement"})

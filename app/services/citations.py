@@ -1,26 +1,19 @@
 """Citations: a reference to a quote or an annotation, ready to paste into an article or a
-paper (PRODUCT §4): who, what, where, when, where the words were published, the permalink."""
+paper (PRODUCT §4): who, what, where, when, where the words were published, the permalink.
+Its words are the reader's language (the article's); the event's own words stay as written."""
 
-from datetime import date
-
-from app.models import Event, Recording
+from app.i18n import _, date_range, lazy
+from app.models import AnnotationKind, Event, Recording
 from app.schemas import AnnotationPublic
 
-
-def date_range(start: date | None, end: date | None) -> str:
-    """The event's whole span with each part said once, joined by an en dash ("16 May 2019",
-    "16-17 May 2019", "30 May-2 June 2019", "31 December 2019-1 January 2020"): a two-day
-    event is not cited as its first day."""
-    if start is None:
-        return ""
-    if end is None or end <= start:
-        return f"{start.day} {start:%B %Y}"
-    last = f"{end.day} {end:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{last}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B}–{last}"
-    return f"{start.day} {start:%B %Y}–{last}"
+# Who an annotation without a speaker is by: its kind and author.
+_BY = {
+    AnnotationKind.note: lazy("Note by %(author)s"),
+    AnnotationKind.quote: lazy("Quote by %(author)s"),
+    AnnotationKind.highlight: lazy("Highlight by %(author)s"),
+    AnnotationKind.question: lazy("Question by %(author)s"),
+    AnnotationKind.bookmark: lazy("Bookmark by %(author)s"),
+}
 
 
 def held(event: Event) -> str:
@@ -28,12 +21,19 @@ def held(event: Event) -> str:
     return ", ".join(x for x in (event.place, date_range(event.start_date, event.end_date)) if x)
 
 
-def _source(a: AnnotationPublic) -> str:
+def _published(a: AnnotationPublic) -> str:
     """Where a quote's words were published, when an editor said so."""
-    title = f"“{a.source_title}”" if a.source_title else ""
+    title = _("“%(title)s”") % {"title": a.source_title} if a.source_title else ""
     url = f"({a.source_url})" if title and a.source_url else a.source_url or ""
-    published = " ".join(x for x in (title, url) if x)
-    return f", quoted in {published}" if published else ""
+    return " ".join(x for x in (title, url) if x)
+
+
+def _when(a: AnnotationPublic) -> str:
+    if a.start_tc and a.end_tc:
+        return _("at %(start)s–%(end)s") % {"start": a.start_tc, "end": a.end_tc}
+    if a.start_tc:
+        return _("at %(start)s") % {"start": a.start_tc}
+    return _("time not yet placed")
 
 
 def citation(a: AnnotationPublic, *, event: Event, recording: Recording, site: str) -> str:
@@ -42,15 +42,19 @@ def citation(a: AnnotationPublic, *, event: Event, recording: Recording, site: s
         about = ", ".join(x for x in (a.speaker.role, a.speaker.organisation) if x)
         who = a.speaker.name + (f" ({about})" if about else "")
     else:
-        who = f"{a.kind.value.capitalize()} by {a.author or 'an anonymous viewer'}"
-    said = f": “{a.text}”" if a.text else "."
+        who = _BY[a.kind] % {"author": a.author or _("an anonymous viewer")}
     where_when = held(event)
-    if a.start_tc:
-        when = f"at {a.start_tc}" + (f"–{a.end_tc}" if a.end_tc else "")
-    else:
-        when = "time not yet placed"
-    where = f"{a.segment_title}, " if a.segment_title else ""
-    return (
-        f"{who}{said} In: {event.title}{f' ({where_when})' if where_when else ''}, "
-        f"recording “{recording.title}”, {where}{when}{_source(a)}. {site}{a.links['permalink']}"
+    when = _when(a)
+    values = {
+        "said": _("%(who)s: “%(words)s”") % {"who": who, "words": a.text} if a.text else f"{who}.",
+        "event": event.title + (f" ({where_when})" if where_when else ""),
+        "recording": recording.title,
+        "moment": f"{a.segment_title}, {when}" if a.segment_title else when,
+        "source": _published(a),
+    }
+    sentence = (
+        _("%(said)s In: %(event)s, recording “%(recording)s”, %(moment)s, quoted in %(source)s.")
+        if values["source"]
+        else _("%(said)s In: %(event)s, recording “%(recording)s”, %(moment)s.")
     )
+    return f"{sentence % values} {site}{a.links['permalink']}"

@@ -3,6 +3,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from app.errors import Invalid
+from app.i18n import _
 from app.models import Event, Recording, Segment, SegmentKind, SegmentSpeaker, Speaker, User
 from app.pagination import Key, keyset_page
 from app.schemas import EventCreate, EventPublic, EventUpdate
@@ -74,7 +75,7 @@ def list_page(session: Session, *, key: Key | None, limit: int) -> tuple[list[Ev
 
 def _check(event: Event) -> None:
     if event.start_date and event.end_date and event.end_date < event.start_date:
-        raise Invalid("end_date must not be before start_date", field="end_date")
+        raise Invalid(_("end_date must not be before start_date"), field="end_date")
 
 
 def _claim(session: Session, wanted: str | None, title: str) -> str:

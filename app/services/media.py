@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.db import after_commit
 from app.errors import Invalid
+from app.i18n import _
 from app.models import Recording
 
 UPLOAD_FOLDER = "uploads"  # inside the media folder, so /media serves it with Range support
@@ -30,15 +31,24 @@ def resolve_media_path(media_dir: Path, relative: str, *, field: str = "media_pa
     """The file `relative` names inside `media_dir`; `..`, absolute paths and escapes refused."""
     pure = PurePosixPath(relative)
     if not pure.parts or pure.is_absolute() or ".." in pure.parts or "\\" in relative:
-        raise Invalid(f"{field} must be a relative path inside the media folder", field=field)
+        raise Invalid(
+            _("%(field)s must be a relative path inside the media folder") % {"field": field},
+            field=field,
+        )
     if any(len(part.encode()) > MAX_NAME_BYTES for part in pure.parts):
-        raise Invalid(f"{field} has a name longer than {MAX_NAME_BYTES} bytes", field=field)
+        raise Invalid(
+            _("%(field)s has a name longer than %(max)s bytes")
+            % {"field": field, "max": MAX_NAME_BYTES},
+            field=field,
+        )
     root = media_dir.resolve()
     path = (root / relative).resolve()
     if not path.is_relative_to(root):
-        raise Invalid(f"{field} leads outside the media folder", field=field)
+        raise Invalid(_("%(field)s leads outside the media folder") % {"field": field}, field=field)
     if not path.is_file():
-        raise Invalid(f"no media file {relative!r} in the media folder", field=field)
+        raise Invalid(
+            _("no media file %(path)s in the media folder") % {"path": repr(relative)}, field=field
+        )
     return path
 
 

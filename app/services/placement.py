@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app import links
 from app.errors import Invalid, NotFound
+from app.i18n import _
 from app.models import Annotation, Recording, Segment, TranscriptCue
 from app.schemas import PlacementProposal
 from app.timecodes import format_time
@@ -102,10 +103,10 @@ def propose(session: Session, *, annotation: Annotation) -> PlacementProposal:
     """Where the annotation's words were most likely said; nothing is changed."""
     field = "annotation"
     if not normalise(annotation.text):
-        raise Invalid("the annotation has no words to look for", field=field)
+        raise Invalid(_("the annotation has no words to look for"), field=field)
     cues = _cues(session, annotation)
     if not cues:
-        raise NotFound("the recording has no transcript to look for the words in", field=field)
+        raise NotFound(_("the recording has no transcript to look for the words in"), field=field)
     match = best_run(annotation.text, [c.text for c in cues])
     assert match is not None  # there are cues, so there is a best run
     run = cues[match.first : match.last + 1]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from app.errors import Invalid
+from app.i18n import _
 from app.models import Recording, Segment, SegmentKind
 from app.schemas import (
     ImportProblem,
@@ -81,17 +82,23 @@ def _read_line(number: int, line: str) -> _Line:
     match = _RANGE.fullmatch(text) or _CHAPTER.fullmatch(text)
     if match is None:
         raise ValueError(
-            "not a programme line (expected e.g. '2:20:00 to 4:03:55 – the round table' "
-            "or '1:02:03 Intro')"
+            _(
+                "not a programme line (expected e.g. '2:20:00 to 4:03:55 – the round table' "
+                "or '1:02:03 Intro')"
+            )
         )
     start = parse_time(match["start"])
     end = parse_time(match["end"]) if "end" in match.groupdict() else None
     title = clean_title(match["title"])
     if not title:
-        raise ValueError("the line has times but no title")
+        raise ValueError(_("the line has times but no title"))
     if len(title) > MAX_TITLE:
-        raise ValueError(f"the title is longer than {MAX_TITLE} characters")
+        raise ValueError(_too_long())
     return _Line(number, start, end, title)
+
+
+def _too_long() -> str:
+    return _("the title is longer than %(max)s characters") % {"max": MAX_TITLE}
 
 
 def _read_webvtt(text: str, problems: list[ImportProblem]) -> list[_Line]:
@@ -99,17 +106,17 @@ def _read_webvtt(text: str, problems: list[ImportProblem]) -> list[_Line]:
     is one problem on the line the parser names."""
     try:
         cues = subtitles.parse(text, format=TranscriptFormat.vtt)
+    except subtitles.BadLine as exc:
+        problems.append(ImportProblem(line=exc.line, message=exc.problem))
+        return []
     except Invalid as exc:
-        where = re.match(r"line (\d+): (.*)", exc.message, re.DOTALL)
-        line, message = (int(where[1]), where[2]) if where else (1, exc.message)
-        problems.append(ImportProblem(line=line, message=message))
+        problems.append(ImportProblem(line=1, message=exc.message))
         return []
     lines = []
     for cue in cues:
         title = clean_title(" ".join(cue.text.split()))
         if len(title) > MAX_TITLE:
-            message = f"the title is longer than {MAX_TITLE} characters"
-            problems.append(ImportProblem(line=cue.line, message=message))
+            problems.append(ImportProblem(line=cue.line, message=_too_long()))
         else:
             lines.append(_Line(cue.line, cue.start, cue.end, title))
     return lines
@@ -184,8 +191,11 @@ def preview(
             problems.append(
                 ImportProblem(
                     line=_first_overlap(lines, gone),
-                    message=f"would replace the stored session {gone.title!r} "
-                    f"({gone.start_tc} to {gone.end_tc}); store with replace to go on",
+                    message=_(
+                        "would replace the stored session %(title)s (%(start)s to %(end)s); "
+                        "store with replace to go on"
+                    )
+                    % {"title": repr(gone.title), "start": gone.start_tc, "end": gone.end_tc},
                 )
             )
     problems.sort(key=lambda p: p.line)
@@ -239,8 +249,10 @@ def _close_chapters(lines: list[_Line], recording: Recording, problems: list) ->
             problems.append(
                 ImportProblem(
                     line=line.number,
-                    message="the last chapter needs an end time: the recording's duration "
-                    "is unknown (write '1:02:03 to 1:30:00 Title')",
+                    message=_(
+                        "the last chapter needs an end time: the recording's duration "
+                        "is unknown (write '1:02:03 to 1:30:00 Title')"
+                    ),
                 )
             )
 
@@ -248,20 +260,26 @@ def _close_chapters(lines: list[_Line], recording: Recording, problems: list) ->
 def _check_range(line: _Line, recording: Recording, items: list[ProgrammeItem]) -> str | None:
     assert line.end is not None  # lines without an end are skipped
     if line.end <= line.start:
-        return f"ends ({format_time(line.end)}) before it starts ({format_time(line.start)})"
+        return _("ends (%(end)s) before it starts (%(start)s)") % {
+            "end": format_time(line.end),
+            "start": format_time(line.start),
+        }
     if recording.duration is not None and line.end > recording.duration:
-        return (
-            f"ends at {format_time(line.end)}, past the recording's end "
-            f"{format_time(recording.duration)}"
-        )
+        return _("ends at %(end)s, past the recording's end %(duration)s") % {
+            "end": format_time(line.end),
+            "duration": format_time(recording.duration),
+        }
     for item in items:
         if item.start < line.end and line.start < item.end:
-            return f"overlaps line {item.line} ({_span(item)})"
+            return _("overlaps line %(line)s (%(span)s)") % {"line": item.line, "span": _span(item)}
     return None
 
 
 def _span(segment) -> str:
-    return f"{format_time(segment.start)} to {format_time(segment.end)}"
+    return _("%(start)s to %(end)s") % {
+        "start": format_time(segment.start),
+        "end": format_time(segment.end),
+    }
 
 
 def apply(
@@ -271,10 +289,15 @@ def apply(
     sessions go, corrected ones move, new ones are made."""
     if preview.problems:
         first, more = preview.problems[0], len(preview.problems) - 1
-        also = f" (and {more} more; preview with dry_run=true)" if more else ""
-        raise Invalid(f"line {first.line}: {first.message}{also}", field=field)
+        message = (
+            _("line %(line)s: %(problem)s (and %(more)s more; preview with dry_run=true)")
+            if more
+            else _("line %(line)s: %(problem)s")
+        )
+        values = {"line": first.line, "problem": first.message, "more": more}
+        raise Invalid(message % values, field=field)
     if not preview.segments:
-        raise Invalid("no programme lines found", field=field)
+        raise Invalid(_("no programme lines found"), field=field)
     for gone in preview.removed:
         segments.delete_segment(
             session, segment=segments.get(session, recording=recording, slug=gone.slug)
@@ -308,9 +331,9 @@ def _move(session: Session, recording: Recording, items: list[ProgrammeItem], fi
             None,
         )
         if ready is None:
-            raise Invalid(
-                f"line {pending[0].line}: sessions swap places; import in two steps", field=field
-            )
+            problem = _("sessions swap places; import in two steps")
+            message = _("line %(line)s: %(problem)s")
+            raise Invalid(message % {"line": pending[0].line, "problem": problem}, field=field)
         update = SegmentUpdate(title=ready.title, start=ready.start, end=ready.end)
         segments.update(session, recording=recording, segment=rows[ready.slug], data=update)
         pending.remove(ready)

@@ -4,6 +4,7 @@ from sqlmodel import Session, col, func, select
 
 from app import links, video
 from app.errors import Invalid, NotFound
+from app.i18n import _
 from app.models import Annotation, Event, MediaKind, Recording, Segment, SpeakerTurn, User
 from app.pagination import Key, keyset_page
 from app.schemas import RecordingCreate, RecordingPublic, RecordingUpdate
@@ -30,7 +31,8 @@ def get_by_id(session: Session, recording_id: int, *, viewer: User | None) -> Re
 
 def _shown(recording: Recording, viewer: User | None, asked: str = "") -> Recording:
     if not recording.published and not access.sees_drafts(viewer):
-        raise NotFound(f"no recording {asked!r}" if asked else "no recording", field="recording")
+        which = repr(asked) if asked else ""
+        raise NotFound((_("no recording %(which)s") % {"which": which}).strip(), field="recording")
     return recording
 
 
@@ -56,9 +58,13 @@ def create(session: Session, *, data: RecordingCreate, media_dir: Path) -> Recor
     for kind, field in _SOURCE_FIELD.items():
         given = getattr(data, field) is not None
         if given != (kind is data.media_kind):
-            verb = "needs" if kind is data.media_kind else "takes no"
+            message = (
+                _("a recording of media_kind %(kind)s needs %(field)s")
+                if kind is data.media_kind
+                else _("a recording of media_kind %(kind)s takes no %(field)s")
+            )
             raise Invalid(
-                f"a recording of media_kind {data.media_kind.value!r} {verb} {field}",
+                message % {"kind": repr(data.media_kind.value), "field": field},
                 field=field if given else wanted,
             )
     recording = Recording(
@@ -111,8 +117,8 @@ def _check_duration_holds(session: Session, recording: Recording) -> None:
     )
     if latest > recording.duration:
         raise Invalid(
-            f"duration {format_time(recording.duration)} would cut off content that runs "
-            f"to {format_time(latest)}",
+            _("duration %(duration)s would cut off content that runs to %(latest)s")
+            % {"duration": format_time(recording.duration), "latest": format_time(latest)},
             field="duration",
         )
 

@@ -14,8 +14,10 @@ from typing import Any, cast
 from sqlmodel import Session, col, select
 
 from app import links
+from app.i18n import _, lazy
 from app.models import (
     Annotation,
+    AnnotationKind,
     Event,
     Recording,
     SearchKind,
@@ -30,13 +32,22 @@ from app.services import access
 from app.services import recordings as recordings_service
 from app.services.common import get_one
 from app.services.search_sql import START, STOP, TABLE_OF, Scope, Term, backend_for
+from app.stemming import WORD
 from app.timecodes import format_time
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
 MAX_WORD_CHARS = 60
 MAX_OFFSET = 1000  # ranked results are read from the top; nobody pages past this
-_WORD = re.compile(r"[^\W_]+(\*?)")
+_WORD = re.compile(WORD.pattern + r"(\*?)")  # a word, maybe followed by * (a prefix)
+# A hit's title names its kind (a quote names its speaker instead, when it has one).
+_KIND_TITLES = {
+    AnnotationKind.note: lazy("Note"),
+    AnnotationKind.quote: lazy("Quote"),
+    AnnotationKind.highlight: lazy("Highlight"),
+    AnnotationKind.question: lazy("Question"),
+    AnnotationKind.bookmark: lazy("Bookmark"),
+}
 
 
 def parse_query(q: str) -> list[Term]:
@@ -130,7 +141,7 @@ def search(
     more = len(rows) > limit and offset + limit < MAX_OFFSET
     rows = rows[:limit]
     by_table: dict[str, list[int]] = defaultdict(list)
-    for kind_name, id_, _ in rows:
+    for kind_name, id_, _score in rows:
         by_table[TABLE_OF[SearchKind(kind_name)]].append(id_)
     snippets = {
         table: backend.snippets(session, terms, table, ids) for table, ids in by_table.items()
@@ -194,11 +205,11 @@ class _Hits:
             )
         segment = self.segments.get(getattr(row, "segment_id", None))
         if kind is SearchKind.cue:
-            title = speaker.name if speaker else "Transcript"
-        elif kind is SearchKind.quote:
-            title = f"Quote by {speaker.name}" if speaker else "Quote"
+            title = speaker.name if speaker else _("Transcript")
+        elif kind is SearchKind.quote and speaker:
+            title = _("Quote by %(author)s") % {"author": speaker.name}
         else:
-            title = row.kind.value.capitalize()
+            title = str(_KIND_TITLES[row.kind])
         if row.start is None:  # an unplaced quote opens at its session
             url = (
                 links.segment_url(rec.slug, segment.slug)

@@ -2,6 +2,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from app import links
 from app.errors import Invalid, NotFound
+from app.i18n import _
 from app.models import Recording, Segment, SegmentSpeaker, Speaker, User
 from app.schemas import SegmentCreate, SegmentPublic, SegmentSpeakerOut, SegmentUpdate
 from app.services import access
@@ -57,17 +58,17 @@ def playing_at(session: Session, *, recording: Recording, t: float) -> Segment:
     """The innermost segment playing at `t`, or NotFound in a break."""
     segment = at_time(session, recording=recording, t=t)
     if segment is None:
-        raise NotFound(f"no segment at {format_time(t)} (a break)", field="t")
+        raise NotFound(_("no segment at %(time)s (a break)") % {"time": format_time(t)}, field="t")
     return segment
 
 
 def _check(session: Session, recording: Recording, segment: Segment) -> None:
     if segment.start >= segment.end:
-        raise Invalid("end must be after start", field="end")
+        raise Invalid(_("end must be after start"), field="end")
     if recording.duration is not None and segment.end > recording.duration:
         raise Invalid(
-            f"end {format_time(segment.end)} is past the recording's end "
-            f"{format_time(recording.duration)}",
+            _("end %(end)s is past the recording's end %(duration)s")
+            % {"end": format_time(segment.end), "duration": format_time(recording.duration)},
             field="end",
         )
     overlap = session.exec(
@@ -83,8 +84,12 @@ def _check(session: Session, recording: Recording, segment: Segment) -> None:
     ).first()
     if overlap is not None:
         raise Invalid(
-            f"it would overlap {overlap.title!r} "
-            f"({format_time(overlap.start)} to {format_time(overlap.end)})",
+            _("it would overlap %(title)s (%(start)s to %(end)s)")
+            % {
+                "title": repr(overlap.title),
+                "start": format_time(overlap.start),
+                "end": format_time(overlap.end),
+            },
             field="start",
         )
     if segment.parent_id is None:
@@ -96,19 +101,25 @@ def _check(session: Session, recording: Recording, segment: Segment) -> None:
         for child in children:
             if child.start < segment.start or child.end > segment.end:
                 raise Invalid(
-                    f"the segment {child.slug!r} inside it would fall outside", field="start"
+                    _("the segment %(slug)s inside it would fall outside")
+                    % {"slug": repr(child.slug)},
+                    field="start",
                 )
         return
     parent = session.get(Segment, segment.parent_id)
     assert parent is not None  # parent_id is a foreign key
     if parent.id == segment.id or parent.parent_id is not None:
-        raise Invalid("segments nest one level only", field="parent")
+        raise Invalid(_("segments nest one level only"), field="parent")
     if segment.id is not None and exists(session, Segment, parent_id=segment.id):
-        raise Invalid("a segment holding others cannot itself be nested", field="parent")
+        raise Invalid(_("a segment holding others cannot itself be nested"), field="parent")
     if segment.start < parent.start or segment.end > parent.end:
         raise Invalid(
-            f"a segment inside {parent.slug!r} must lie within "
-            f"{format_time(parent.start)} to {format_time(parent.end)}",
+            _("a segment inside %(parent)s must lie within %(start)s to %(end)s")
+            % {
+                "parent": repr(parent.slug),
+                "start": format_time(parent.start),
+                "end": format_time(parent.end),
+            },
             field="start",
         )
 
@@ -119,7 +130,10 @@ def _set_speakers(session: Session, segment: Segment, entries) -> None:
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if entry.speaker in seen:
-            raise Invalid(f"speaker {entry.speaker!r} listed twice", field=f"speakers.{i}")
+            raise Invalid(
+                _("speaker %(slug)s listed twice") % {"slug": repr(entry.speaker)},
+                field=f"speakers.{i}",
+            )
         seen.add(entry.speaker)
         speaker = speaker_service.get(session, slug=entry.speaker, field=f"speakers.{i}")
         assert speaker.id is not None  # a stored speaker

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from sqlmodel import update as bulk_update
 
 from app.errors import Conflict, Invalid, NotFound
+from app.i18n import _, ngettext
 from app.models import (
     Annotation,
     AuditAction,
@@ -82,11 +83,18 @@ def _check_aliases(session: Session, speaker: Speaker, aliases: list[str]) -> st
     """The aliases as stored (one per line), refused when one repeats the name or another
     alias, or is how another speaker is called (by name key): imports could not tell the two
     apart, and merging them is the way to say they are one person."""
-    seen = {_spelling(speaker.name): "the speaker's name"}
+    seen: dict[str, str | None] = {_spelling(speaker.name): None}  # None: the name itself
     for i, alias in enumerate(aliases):
-        if (same := seen.get(_spelling(alias))) is not None:
-            raise Invalid(f"aliases.{i}: {alias!r} is the same as {same}", field=f"aliases.{i}")
-        seen[_spelling(alias)] = repr(alias)
+        if (spelt := _spelling(alias)) in seen:
+            same = seen[spelt]
+            message = (
+                _("%(field)s: %(alias)s is the same as the speaker's name")
+                if same is None
+                else _("%(field)s: %(alias)s is the same as %(other)s")
+            )
+            values = {"field": f"aliases.{i}", "alias": repr(alias), "other": same}
+            raise Invalid(message % values, field=f"aliases.{i}")
+        seen[spelt] = repr(alias)
     keys = {name_key(alias): i for i, alias in enumerate(aliases)}
     if not keys:
         return ""
@@ -95,11 +103,17 @@ def _check_aliases(session: Session, speaker: Speaker, aliases: list[str]) -> st
             continue
         for name in (other.name, *aliases_of(other)):
             if (at := keys.get(name_key(name))) is not None:
-                raise Conflict(
-                    f"aliases.{at}: {aliases[at]!r} is how {other.name} ({other.slug}) is "
-                    "called; merge the two records of that person instead",
-                    field=f"aliases.{at}",
+                message = _(
+                    "%(field)s: %(alias)s is how %(name)s (%(slug)s) is called; merge the two "
+                    "records of that person instead"
                 )
+                values = {
+                    "field": f"aliases.{at}",
+                    "alias": repr(aliases[at]),
+                    "name": other.name,
+                    "slug": other.slug,
+                }
+                raise Conflict(message % values, field=f"aliases.{at}")
     return "\n".join(aliases)
 
 
@@ -131,7 +145,7 @@ def merge(session: Session, *, keep: Speaker, other: Speaker, actor: User) -> Sp
     then speaker)."""
     assert keep.id is not None  # a stored speaker
     if keep.id == other.id:
-        raise Invalid("a speaker cannot be merged with itself", field="other")
+        raise Invalid(_("a speaker cannot be merged with itself"), field="other")
     spellings = {_spelling(keep.name)}
     aliases = []
     for spelt in (*aliases_of(keep), other.name, *aliases_of(other)):
@@ -140,11 +154,14 @@ def merge(session: Session, *, keep: Speaker, other: Speaker, actor: User) -> Sp
             spellings.add(_spelling(alias))
             aliases.append(alias)
     if len(aliases) > MAX_ALIASES:
-        raise Invalid(
-            f"together the two records have {len(aliases)} spellings, more than {MAX_ALIASES}; "
+        message = ngettext(
+            "together the two records have %(num)s spelling, more than %(max)s; "
             "remove some aliases first",
-            field="other",
+            "together the two records have %(num)s spellings, more than %(max)s; "
+            "remove some aliases first",
+            len(aliases),
         )
+        raise Invalid(message % {"num": len(aliases), "max": MAX_ALIASES}, field="other")
     kept_roles = {
         link.segment_id: link
         for link in session.exec(select(SegmentSpeaker).where(SegmentSpeaker.speaker_id == keep.id))

@@ -16,6 +16,7 @@ import webvtt
 import webvtt.errors
 
 from app.errors import Invalid
+from app.i18n import _
 from app.models import Speaker, TranscriptCue
 from app.timecodes import MAX_SECONDS, format_clock, format_time
 
@@ -38,6 +39,21 @@ _EXAMPLE = {
     TranscriptFormat.vtt: "00:01:02.500 --> 00:01:05.000",
     TranscriptFormat.srt: "00:01:02,500 --> 00:01:05,000",
 }
+
+
+class BadLine(Invalid):
+    """A file refused for what one of its lines holds: a programme import lists `problem`
+    against `line` in its own table. Made by `at`, so it is built like any Invalid."""
+
+    line, problem = 1, ""
+
+    @classmethod
+    def at(cls, line: int, problem: str, *, field: str) -> "BadLine":
+        error = cls(
+            _("line %(line)s: %(problem)s") % {"line": line, "problem": problem}, field=field
+        )
+        error.line, error.problem = line, problem
+        return error
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,9 @@ def parse(
     timings = _check_timings(lines, format, duration, field)
     if not timings:
         raise Invalid(
-            f"the file holds no cues (no timing line such as {_EXAMPLE[format]})", field=field
+            _("the file holds no cues (no timing line such as %(example)s)")
+            % {"example": _EXAMPLE[format]},
+            field=field,
         )
     try:
         if format is TranscriptFormat.vtt:
@@ -82,20 +100,23 @@ def parse(
             buffer = io.StringIO(text.lstrip("\r\n"))
             captions = webvtt.from_buffer(buffer, format="srt").captions
     except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError) as exc:
-        message = f"the file could not be read as {format.value.upper()} ({exc})"
-        raise Invalid(message, field=field) from None
+        message = _("the file could not be read as %(format)s (%(error)s)")
+        raise Invalid(
+            message % {"format": format.value.upper(), "error": exc}, field=field
+        ) from None
     cues = []
     pending = iter(timings)
     for caption in captions:
         times = (caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds())
         line = next((n for n, *t in pending if tuple(t) == times), None)
         if line is None:
-            raise Invalid(f"the file could not be read as {format.value.upper()}", field=field)
+            message = _("the file could not be read as %(format)s")
+            raise Invalid(message % {"format": format.value.upper()}, field=field)
         cue = _cue(caption, line, format, field)
         if cue.text:  # an empty cue has nothing to read or find
             cues.append(cue)
     if not cues:
-        raise Invalid("the file holds no cues with text", field=field)
+        raise Invalid(_("the file holds no cues with text"), field=field)
     return cues
 
 
@@ -108,10 +129,10 @@ def _check_timings(
     first = 0
     if format is TranscriptFormat.vtt:
         if not re.fullmatch(r"WEBVTT(?:[ \t].*)?", lines[0]):
-            raise Invalid("line 1: a WebVTT file starts with the line WEBVTT", field=field)
+            raise BadLine.at(1, _("a WebVTT file starts with the line WEBVTT"), field=field)
         first = 1  # the signature line may say anything after "WEBVTT "
     elif not next((line for line in lines if line.strip()), "").strip().isdigit():
-        raise Invalid("line 1: an SRT file starts with a cue number", field=field)
+        raise BadLine.at(1, _("an SRT file starts with a cue number"), field=field)
     timings = []
     for number, line in enumerate(lines[first:], start=first + 1):
         if "-->" not in line:
@@ -120,13 +141,15 @@ def _check_timings(
         if match is None:
             shown = line.strip()
             shown = repr(shown if len(shown) <= 60 else shown[:57] + "...")
-            raise Invalid(
-                f"line {number}: {shown} is not a cue timing line (expected e.g. {example})",
+            raise BadLine.at(
+                number,
+                _("%(text)s is not a cue timing line (expected e.g. %(example)s)")
+                % {"text": shown, "example": example},
                 field=field,
             )
         h1, m1, s1, ms1, h2, m2, s2, ms2 = (int(g or 0) for g in match.groups()[:8])
         if max(m1, s1, m2, s2) > 59:
-            raise Invalid(f"line {number}: minutes and seconds must be 00-59", field=field)
+            raise BadLine.at(number, _("minutes and seconds must be 00-59"), field=field)
         start = ((h1 * 60 + m1) * 60 + s1) * 1000 + ms1
         end = ((h2 * 60 + m2) * 60 + s2) * 1000 + ms2
         _check_cue_times(number, start / 1000, end / 1000, duration, field)
@@ -138,17 +161,20 @@ def _check_cue_times(
     number: int, start: float, end: float, duration: float | None, field: str
 ) -> None:
     if end > MAX_SECONDS:
-        raise Invalid(f"line {number}: the cue ends too late (over 115 days)", field=field)
+        raise BadLine.at(number, _("the cue ends too late (over 115 days)"), field=field)
     if end <= start:
-        verb = "ends when it starts" if end == start else "ends before it starts"
-        raise Invalid(
-            f"line {number}: the cue {verb} ({format_time(start)} --> {format_time(end)})",
-            field=field,
+        message = (
+            _("the cue ends when it starts (%(start)s --> %(end)s)")
+            if end == start
+            else _("the cue ends before it starts (%(start)s --> %(end)s)")
         )
+        times = {"start": format_time(start), "end": format_time(end)}
+        raise BadLine.at(number, message % times, field=field)
     if duration is not None and end > duration:
-        raise Invalid(
-            f"line {number}: the cue ends at {format_time(end)}, past the recording's end "
-            f"{format_time(duration)}",
+        raise BadLine.at(
+            number,
+            _("the cue ends at %(end)s, past the recording's end %(duration)s")
+            % {"end": format_time(end), "duration": format_time(duration)},
             field=field,
         )
 
@@ -161,8 +187,10 @@ def _cue(caption: webvtt.Caption, line: int, format: TranscriptFormat, field: st
         text = html.unescape(text)
         voice = html.unescape(voice).strip() if voice else None
     if voice is not None and len(voice) > MAX_VOICE_CHARS:
-        raise Invalid(
-            f"line {line}: the voice name is longer than {MAX_VOICE_CHARS} characters", field=field
+        raise BadLine.at(
+            line,
+            _("the voice name is longer than %(max)s characters") % {"max": MAX_VOICE_CHARS},
+            field=field,
         )
     text = "\n".join(s for s in (part.strip() for part in text.split("\n")) if s)
     return Cue(

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from app import links
 from app.errors import Invalid, NotFound
+from app.i18n import _
 from app.models import Recording, Speaker, SpeakerTurn, TranscriptCue, TurnSource, User
 from app.pagination import Key, keyset_page
 from app.schemas import MAX_ID, TurnCreate, TurnPublic, TurnUpdate
@@ -85,7 +86,7 @@ def get(session: Session, *, turn_id: int, viewer: User | None) -> SpeakerTurn:
     turn = session.get(SpeakerTurn, turn_id) if 0 < turn_id <= MAX_ID else None
     recording = session.get(Recording, turn.recording_id) if turn else None
     if turn is None or recording is None or not (recording.published or access.sees_drafts(viewer)):
-        raise NotFound(f"no speaker turn {turn_id}", field="turn")
+        raise NotFound(_("no speaker turn %(id)s") % {"id": turn_id}, field="turn")
     return turn
 
 
@@ -101,7 +102,7 @@ def list_page(
     """Turns in time order; a window keeps those starting in [start, end], as the
     annotation and transcript lists do (a range scan on ix_speaker_turn_recording_start)."""
     if start is not None and end is not None and end < start:
-        raise Invalid("'to' must not be before 'from'", field="to")
+        raise Invalid(_("'to' must not be before 'from'"), field="to")
     stmt = select(SpeakerTurn).where(SpeakerTurn.recording_id == recording.id)
     if start is not None:
         stmt = stmt.where(col(SpeakerTurn.start) >= start)
@@ -145,15 +146,16 @@ def _check(recording: Recording, turn: SpeakerTurn) -> None:
     duration = recording.duration
     if duration is not None and turn.start >= duration:
         raise Invalid(
-            f"start {format_time(turn.start)} is at or past the recording's end "
-            f"{format_time(duration)}",
+            _("start %(start)s is at or past the recording's end %(duration)s")
+            % {"start": format_time(turn.start), "duration": format_time(duration)},
             field="start",
         )
     if turn.end <= turn.start:
-        raise Invalid("end must be after start", field="end")
+        raise Invalid(_("end must be after start"), field="end")
     if duration is not None and turn.end > duration:
         raise Invalid(
-            f"end {format_time(turn.end)} is past the recording's end {format_time(duration)}",
+            _("end %(end)s is past the recording's end %(duration)s")
+            % {"end": format_time(turn.end), "duration": format_time(duration)},
             field="end",
         )
 
@@ -184,7 +186,7 @@ def update(session: Session, *, turn: SpeakerTurn, data: TurnUpdate) -> SpeakerT
     apply_changes(turn, data, skip={"speaker"})
     if "speaker" in data.model_fields_set:
         if data.speaker is None:
-            raise Invalid("a turn names its speaker", field="speaker")
+            raise Invalid(_("a turn names its speaker"), field="speaker")
         speaker = speaker_service.get(session, slug=data.speaker, field="speaker")
         assert speaker.id is not None
         turn.speaker_id = speaker.id

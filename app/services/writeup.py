@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from app.errors import Invalid
+from app.i18n import _, number
 from app.models import Annotation, AnnotationKind, Placement, Recording, Speaker, User
 from app.schemas import (
     AnnotationCreate,
@@ -188,7 +189,9 @@ def propose(session: Session, *, text: str, field: str = "body") -> WriteupPropo
     """Drafts only: nothing is stored. Speakers already stored are named by their slug."""
     if len(text) > MAX_ARTICLE_CHARS:
         raise Invalid(
-            f"an article of over {MAX_ARTICLE_CHARS:,} characters is not a write-up", field=field
+            _("an article of over %(max)s characters is not a write-up")
+            % {"max": number(MAX_ARTICLE_CHARS)},
+            field=field,
         )
     people, quotes = _proposals(text)
     book = SpeakerBook(session)
@@ -224,7 +227,10 @@ def apply(
     by_key, created, matched = {}, [], []
     for i, item in enumerate(data.speakers):
         if item.key in by_key:
-            raise Invalid(f"the key {item.key!r} is used twice", field=f"speakers.{i}.key")
+            raise Invalid(
+                _("the key %(key)s is used twice") % {"key": repr(item.key)},
+                field=f"speakers.{i}.key",
+            )
         details = {"role": item.role, "organisation": item.organisation, "country": item.country}
         speaker = book.find(item.name)
         if speaker is None:
@@ -242,7 +248,8 @@ def apply(
         speaker = by_key.get(quote.speaker)
         if speaker is None:
             raise Invalid(
-                f"no speaker with the key {quote.speaker!r} in body.speakers",
+                _("no speaker with the key %(key)s in body.speakers")
+                % {"key": repr(quote.speaker)},
                 field=f"quotes.{i}.speaker",
             )
         segment_service.get(

@@ -14,6 +14,7 @@ from app.http.auth import SESSION_COOKIE, Anyone, Members, client_address
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
 from app.http.templating import render
+from app.i18n import _
 from app.models import User
 from app.services import accounts
 
@@ -69,7 +70,7 @@ def login(
     account = accounts.check_password(session, username=username, password=password)
     if account is None:
         limits.sign_in_failed(username, address)
-        error = SignInNeeded("that username and password do not match an account")
+        error = SignInNeeded(_("that username and password do not match an account"))
         values = {"username": username, "next": _next(next)}
         raise FormRefused(error, lambda s: _page(request, "login.html", 401, error=error, **values))
     limits.sign_in_succeeded(username)
@@ -94,7 +95,7 @@ def choose_password(
     try:
         account = accounts.user_of_ticket(session, ticket=ticket, secret_key=secret_key)
         if password != again:
-            raise Invalid("the two passwords differ", field="again")
+            raise Invalid(_("the two passwords differ"), field="again")
         accounts.change_password(session, user=account, password=password)
     except DomainError as exc:
         context = {"ticket": ticket, "next": _next(next), "error": exc}
@@ -116,7 +117,7 @@ def logout(request: Request, session: SessionDep, user: Anyone) -> Response:
 
 def _signup_open(request: Request) -> None:
     if not request.app.state.settings.signup:
-        raise Forbidden("signing up is closed here; ask an admin for an account")
+        raise Forbidden(_("signing up is closed here; ask an admin for an account"))
 
 
 @router.get("/signup")
@@ -139,7 +140,7 @@ def signup(
     _signup_open(request)
     try:
         if password != again:
-            raise Invalid("the two passwords differ", field="again")
+            raise Invalid(_("the two passwords differ"), field="again")
         account = accounts.create_user(
             session, username=username, password=password, display_name=display_name
         )
@@ -173,9 +174,9 @@ def change_password(
 ) -> Response:
     try:
         if accounts.check_password(session, username=user.username, password=current) is None:
-            raise Invalid("the current password is not right", field="current")
+            raise Invalid(_("the current password is not right"), field="current")
         if password != again:
-            raise Invalid("the two new passwords differ", field="again")
+            raise Invalid(_("the two new passwords differ"), field="again")
         account = accounts.get(session, username=user.username)
         accounts.change_password(session, user=account, password=password)
     except DomainError as exc:
@@ -183,7 +184,7 @@ def change_password(
         raise FormRefused(
             exc, lambda s: _account_page(request, s, user, status, **context)
         ) from None
-    return _account_page(request, session, user, notice="Your password is changed.")
+    return _account_page(request, session, user, notice=_("Your password is changed."))
 
 
 @router.post("/account/tokens")

@@ -19,6 +19,7 @@ from app.http.auth import Anyone, Editors, Members
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
 from app.http.templating import render, site_url
+from app.i18n import _
 from app.models import Annotation, AnnotationKind, User
 from app.schemas import AnnotationCreate, AnnotationUpdate
 from app.services import access, placement, transcripts
@@ -74,7 +75,7 @@ class AnnotationForm(BaseModel):
     @staticmethod
     def _id(text: str) -> int:
         if not (text.isascii() and text.isdigit()):
-            raise Invalid("reply_to: an annotation's number", field="reply_to")
+            raise Invalid(_("reply_to: an annotation's number"), field="reply_to")
         return int(text)
 
 
@@ -183,7 +184,7 @@ def edit_annotation(
     try:
         fields = form.fields()
         if fields["start"] is None and row.start is not None:
-            raise Invalid("start: a placed annotation keeps a time", field="start")
+            raise Invalid(_("start: a placed annotation keeps a time"), field="start")
         if fields["start"] is None:
             del fields["start"], fields["end"]
         data = validated(AnnotationUpdate, fields)
@@ -220,7 +221,7 @@ def place_annotation(
     try:
         start = typed.seconds("start")
         if start is None:
-            raise Invalid("start: say when it was said, e.g. 2:32:30", field="start")
+            raise Invalid(_("start: say when it was said, e.g. 2:32:30"), field="start")
         fields = {"start": start} | ({"end": typed.seconds("end")} if form.end.strip() else {})
         data = validated(AnnotationUpdate, fields)
         annotation_service.update(session, annotation=row, data=data, actor=user)

@@ -3,6 +3,7 @@ app.timecodes, clamped to the recording, and never an error page for a bad value
 
 from dataclasses import dataclass
 
+from app.i18n import _
 from app.timecodes import TimecodeError, TimeRange, format_range, format_time, parse_range
 
 
@@ -40,20 +41,28 @@ def resolve(
             parsed = parse_range(raw, clamp=True)
         except TimecodeError as exc:
             shown = raw if len(raw) <= 40 else raw[:36] + "..."
-            notice = (
-                f"Could not read the time “{shown}” ({_reason(exc)}), so this opens at the start."
-            )
+            notice = _(
+                "Could not read the time “%(time)s” (%(reason)s), so this opens at the start."
+            ) % {"time": shown, "reason": _reason(exc)}
             wanted = TimeRange(offset, None)
         else:
             end = None if parsed.end is None else parsed.end + offset
             wanted = TimeRange(parsed.start + offset, end)
     start, end = wanted.start, wanted.end
     if duration is not None and (end or start) > duration:
-        what = "opens at the end" if start > duration else "stops at the end"
-        notice = notice or (
-            f"{format_time(end or start)} is past the end of this recording "
-            f"({format_time(duration)}), so this {what}."
+        past = (
+            _(
+                "%(time)s is past the end of this recording (%(duration)s), "
+                "so this opens at the end."
+            )
+            if start > duration
+            else _(
+                "%(time)s is past the end of this recording (%(duration)s), "
+                "so this stops at the end."
+            )
         )
+        times = {"time": format_time(end or start), "duration": format_time(duration)}
+        notice = notice or past % times
         start, end = min(start, duration), None if end is None else min(end, duration)
         if end is not None and end <= start:
             end = None

@@ -16,6 +16,7 @@ from app.http.auth import Anyone
 from app.http.paging import Paging, paging
 from app.http.routing import router as make_router
 from app.http.templating import render
+from app.i18n import _, lazy
 from app.models import SearchKind, User
 from app.pagination import Key
 from app.schemas import SearchHit
@@ -27,6 +28,11 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,40}")
 _KINDS = {k.value for k in SearchKind}
 Raw = Annotated[str, Query()]  # no length limits: a long value is a notice, not a 422 page
 PageOfHits = Annotated[Paging, Depends(paging(PAGE_SIZE, PAGE_SIZE, lenient=True))]
+_NO_SUCH = {
+    "event": lazy("There is no event “%(value)s”; searching all of them."),
+    "recording": lazy("There is no recording “%(value)s”; searching all of them."),
+    "speaker": lazy("There is no speaker “%(value)s”; searching all of them."),
+}
 
 
 @dataclass
@@ -48,10 +54,11 @@ def _checked(form: SearchForm) -> list[str]:
     for name in ("event", "recording", "speaker"):
         value = getattr(form, name)
         if value and not (len(value) <= 80 and _SLUG.fullmatch(value)):
-            notices.append(f"There is no {name} “{value[:40]}”; searching all of them.")
+            notices.append(str(_NO_SUCH[name]) % {"value": value[:40]})
             setattr(form, name, "")
     if form.kind and form.kind not in _KINDS:
-        notices.append(f"“{form.kind[:40]}” is not a kind of result; showing every kind.")
+        message = _("“%(kind)s” is not a kind of result; showing every kind.")
+        notices.append(message % {"kind": form.kind[:40]})
         form.kind = ""
     return notices
 
@@ -78,7 +85,7 @@ def results(
             name = exc.field or ""
             if name not in ("event", "recording", "speaker"):
                 raise
-            notices.append(f"There is no {name} “{getattr(form, name)}”; searching all of them.")
+            notices.append(str(_NO_SUCH[name]) % {"value": getattr(form, name)})
             setattr(form, name, "")
         else:
             return hits, next_key, notices

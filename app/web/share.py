@@ -19,6 +19,7 @@ from app.http.auth import Anyone
 from app.http.routing import router as make_router
 from app.http.templating import absolute, site_url
 from app.http.transaction import run_unit_of_work
+from app.i18n import _, ngettext
 from app.models import MediaKind, Recording, Speaker, User
 from app.services import annotations as annotation_service
 from app.services import recordings as recording_service
@@ -44,7 +45,8 @@ class NotImplementedFormat(DomainError):
 
 
 def preview_image(request: Request, recording: Recording, seconds: float) -> str | None:
-    if recording.media_kind is MediaKind.file:
+    """The picture a shared link shows: the frame at that moment (none for sound only)."""
+    if recording.media_kind is MediaKind.file and not video.audio_only(recording.media_path or ""):
         return absolute(request, links.frame_url(recording.slug, seconds))
     if recording.media_kind is MediaKind.youtube:
         return f"https://i.ytimg.com/vi/{recording.youtube_id}/hqdefault.jpg"
@@ -70,16 +72,31 @@ def meta_for_moment(request: Request, ctx: dict[str, Any]) -> dict[str, str | No
     a = next((a for a in ctx["items"] if a.id == ctx.get("highlight")), None)
     if a is not None:
         who = a.speaker.name if a.speaker else a.kind.value.capitalize()
-        when = f"at {a.start_tc}" if a.start_tc else f"in {a.segment_title or rec.title}"
-        title = f"{who} {when} — {rec.title}"
+        if a.start_tc:
+            title = _("%(who)s at %(moment)s — %(recording)s") % {
+                "who": who,
+                "moment": a.start_tc,
+                "recording": rec.title,
+            }
+        else:
+            title = _("%(who)s in %(session)s — %(recording)s") % {
+                "who": who,
+                "session": a.segment_title or rec.title,
+                "recording": rec.title,
+            }
         context = (a.speaker.name if a.speaker else "", a.segment_title, event.title)
         description = (f"“{a.text}” — " if a.text else "") + ", ".join(x for x in context if x)
     elif current is not None:
-        title = f"{current.title} at {moment.label} — {rec.title}"
-        names = [s.name for s, _ in ctx["speakers_by_segment"].get(current.id, [])]
-        description = _event_line(event) + (" Speakers: " + ", ".join(names) + "." if names else "")
+        title = _("%(who)s at %(moment)s — %(recording)s") % {
+            "who": current.title,
+            "moment": moment.label,
+            "recording": rec.title,
+        }
+        names = [s.name for s, _role in ctx["speakers_by_segment"].get(current.id, [])]
+        speakers = _("Speakers: %(names)s.") % {"names": ", ".join(names)}
+        description = _event_line(event) + (" " + speakers if names else "")
     else:
-        title = f"{rec.title} at {moment.label}"
+        title = _("%(title)s at %(moment)s") % {"title": rec.title, "moment": moment.label}
         description = _event_line(event)
     return {
         "title": title,
@@ -100,8 +117,9 @@ def meta_for_speaker(request: Request, speaker: Speaker, sessions: list) -> dict
     about = ", ".join(x for x in (speaker.role, speaker.organisation) if x)
     image = preview_image(request, sessions[0][1], sessions[0][0].start) if sessions else None
     return {
-        "title": f"{speaker.name} — sessions and quotes",
-        "description": (about + ". " if about else "") + f"{len(sessions)} session(s).",
+        "title": _("%(name)s — sessions and quotes") % {"name": speaker.name},
+        "description": (about + ". " if about else "")
+        + ngettext("%(num)s session.", "%(num)s sessions.", len(sessions)) % {"num": len(sessions)},
         "url": absolute(request, links.speaker_url(speaker.slug)),
         "image": image,
         "oembed": None,
@@ -126,13 +144,13 @@ async def frame(
     if rec.media_kind is MediaKind.youtube:
         return RedirectResponse(f"https://i.ytimg.com/vi/{rec.youtube_id}/hqdefault.jpg")
     if rec.media_kind is not MediaKind.file or rec.media_path is None:
-        raise NotFound("this recording's media is not stored here, so it has no frames")
+        raise NotFound(_("this recording's media is not stored here, so it has no frames"))
     try:
         path = resolve_media_path(request.app.state.settings.media_dir, rec.media_path)
         decode = partial(video.frame_jpeg, path, seconds, shown=True)
         data = await anyio.to_thread.run_sync(decode)
     except (Invalid, video.InvalidMedia, FileNotFoundError):
-        raise NotFound("this recording's video file cannot be read") from None
+        raise NotFound(_("this recording's video file cannot be read")) from None
     return Response(
         data, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"}
     )
@@ -142,7 +160,7 @@ def _page_moment(session: Session, viewer: User | None, path: str, query: str, f
     """The recording, title and moment one of our page URLs names (same rules as the page)."""
     match = _PAGE.match(path)
     if match is None:
-        raise NotFound("that URL is not a page of this site with a player", field="url")
+        raise NotFound(_("that URL is not a page of this site with a player"), field="url")
     raw = dict(parse_qsl(query)).get("t")
     if (in_fragment := parse_fragment(fragment)) is not None:
         raw = format_range(in_fragment)
@@ -172,11 +190,11 @@ def oembed(
     """oEmbed 1.0 for navigator, segment, annotation and embed URLs: an iframe that keeps
     the link's start and end."""
     if format != "json":
-        raise NotImplementedFormat("only format=json is offered", field="format")
+        raise NotImplementedFormat(_("only format=json is offered"), field="format")
     site = site_url(request)
     ours, asked = urlsplit(site), urlsplit(url)
     if (asked.scheme, asked.netloc) != (ours.scheme, ours.netloc):
-        raise NotFound("that URL is not on this site", field="url")
+        raise NotFound(_("that URL is not on this site"), field="url")
     rec, title, moment = _page_moment(
         session, user, asked.path[len(ours.path.rstrip("/")) :], asked.query, asked.fragment
     )
@@ -185,7 +203,7 @@ def oembed(
     if maxheight and height > maxheight:
         height, width = maxheight, round(maxheight * 16 / 9)
     src = absolute(request, links.embed_url(rec.slug, moment.start or None, moment.end))
-    full_title = f"{title} at {moment.label}"
+    full_title = _("%(title)s at %(moment)s") % {"title": title, "moment": moment.label}
     frame_html = (
         f'<iframe src="{html.escape(src)}" width="{width}" height="{height}" '
         f'title="{html.escape(full_title)}" frameborder="0" '

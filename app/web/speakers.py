@@ -22,6 +22,7 @@ from app.http.errors import FormRefused
 from app.http.paging import Paging, paging
 from app.http.routing import router as make_router
 from app.http.templating import render
+from app.i18n import _
 from app.schemas import SpeakerUpdate
 from app.services import speakers as service
 
@@ -65,9 +66,10 @@ def _values(session: Session, slug: str) -> dict[str, str]:
 def _where(error: DomainError) -> tuple[str, str]:
     """The form field at fault, and the message in the form's words: the textarea's third
     alias is "alias 3", not the API's "aliases.2"."""
-    field, _, index = (error.field or "").partition(".")
+    field, _dot, index = (error.field or "").partition(".")
     if field == "aliases" and index.isdigit():
-        return field, error.message.replace(f"{error.field}:", f"alias {int(index) + 1}:", 1)
+        alias = _("alias %(number)s") % {"number": int(index) + 1}
+        return field, error.message.replace(f"{error.field}:", f"{alias}:", 1)
     return field, error.message
 
 
@@ -140,7 +142,7 @@ def merge_speaker(
     keep = service.get(session, slug=speaker)
     try:
         if not form.other.strip():
-            raise Invalid("choose the other record of this person", field="other")
+            raise Invalid(_("choose the other record of this person"), field="other")
         other = service.get(session, slug=form.other.strip(), field="other")
         merged_name = other.name
         service.merge(session, keep=keep, other=other, actor=user)

@@ -17,6 +17,7 @@ from app.errors import DomainError, Invalid, validated
 from app.http.auth import Editors
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
+from app.i18n import _
 from app.models import Recording, SpeakerTurn
 from app.schemas import TurnCreate, TurnUpdate
 from app.services import recordings as recording_service
@@ -43,7 +44,8 @@ class TurnForm(BaseModel):
         for name in ("start", "end"):
             seconds = typed.seconds(name)
             if seconds is None:
-                raise Invalid(f"{name}: a time code such as 2:20:00 is required", field=name)
+                message = _("%(field)s: a time code such as 2:20:00 is required")
+                raise Invalid(message % {"field": name}, field=name)
             found[name] = seconds
         return found
 
@@ -84,7 +86,7 @@ def create_turn(
     rec = recording_service.get(session, slug=recording, viewer=user)
     try:
         if not form.speaker:
-            raise Invalid("speaker: choose who spoke", field="speaker")
+            raise Invalid(_("speaker: choose who spoke"), field="speaker")
         data = validated(TurnCreate, {"speaker": form.speaker, **form.times()})
         turn = turn_service.create(session, recording=rec, data=data)
     except DomainError as exc:

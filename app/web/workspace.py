@@ -22,6 +22,7 @@ from app.http.auth import Anyone, Editors
 from app.http.errors import FormRefused
 from app.http.routing import router as make_router
 from app.http.templating import render
+from app.i18n import _
 from app.models import Recording, Segment, SegmentKind, SpeakerRole
 from app.schemas import (
     EventCreate,
@@ -106,7 +107,7 @@ def event_page(request: Request, session: SessionDep, user: Anyone, event: str) 
 
 @router.get("/events/new")
 def new_event_page(request: Request, user: Editors) -> HTMLResponse:
-    return _event_form(request, {}, "New event", "/events/new", {})
+    return _event_form(request, {}, _("New event"), "/events/new", {})
 
 
 @router.post("/events/new")
@@ -117,7 +118,7 @@ def create_event(
     try:
         row = event_service.create(session, data=validated(EventCreate, _given(values)))
     except DomainError as exc:
-        page = lambda s, extra: _event_form(request, values, "New event", "/events/new", extra)  # noqa: E731
+        page = lambda s, extra: _event_form(request, values, _("New event"), "/events/new", extra)  # noqa: E731
         raise _refused(request, exc, page) from None
     return RedirectResponse(links.event_url(row.slug), status_code=303)
 
@@ -133,13 +134,14 @@ def import_event(
     all or nothing; the refusal says where the file is wrong."""
     try:
         if file is None or not file.filename:
-            raise Invalid("choose an event export (.json) file", field="file")
+            raise Invalid(_("choose an event export (.json) file"), field="file")
         text = decode(file.file.read(MAX_IMPORT_BODY_BYTES + 1), field="file")
         summary = event_json.import_event(session, document=event_json.parse(text), actor=user)
     except DomainError as exc:
         where = f"{exc.field}: " if exc.field not in (None, "file", "body") else ""
-        error = type(exc)(f"the event file: {where}{exc.message}", field="file")
-        page = lambda s, extra: _event_form(request, {}, "New event", "/events/new", extra)  # noqa: E731
+        problem = {"problem": where + exc.message}
+        error = type(exc)(_("the event file: %(problem)s") % problem, field="file")
+        page = lambda s, extra: _event_form(request, {}, _("New event"), "/events/new", extra)  # noqa: E731
         raise _refused(request, error, page) from None
     return RedirectResponse(links.event_url(summary.event), status_code=303)
 
@@ -155,7 +157,8 @@ def edit_event_page(
 ) -> HTMLResponse:
     row = event_service.get(session, slug=event)
     action = f"/e/{row.slug}/edit"
-    return _event_form(request, _event_values(row), f"Edit {row.title}", action, {})
+    heading = _("Edit %(title)s") % {"title": row.title}
+    return _event_form(request, _event_values(row), heading, action, {})
 
 
 @router.post("/e/{event}/edit")
@@ -175,7 +178,7 @@ def update_event(
         row = event_service.update(session, event=row, data=validated(EventUpdate, changes))
     except DomainError as exc:
         page = lambda s, extra: _event_form(  # noqa: E731
-            request, values, "Edit event", f"/e/{event}/edit", extra
+            request, values, _("Edit event"), f"/e/{event}/edit", extra
         )
         raise _refused(request, exc, page) from None
     return RedirectResponse(links.event_url(row.slug), status_code=303)
@@ -229,7 +232,7 @@ def update_recording(
     values = form.model_dump()
     try:
         if form.published not in ("true", "false"):
-            raise Invalid("published: choose published or draft", field="published")
+            raise Invalid(_("published: choose published or draft"), field="published")
         changes = _given(values) | {
             "duration": _seconds("duration", form.duration),
             "published": form.published == "true",
@@ -264,7 +267,7 @@ class SessionForm(BaseModel):
 
     def fields(self) -> dict[str, Any]:
         if len(self.role) != len(self.speaker):
-            raise Invalid("each speaker line needs a role", field="role")
+            raise Invalid(_("each speaker line needs a role"), field="role")
         speakers = [
             {"speaker": s.strip(), "role": r or SpeakerRole.speaker.value}
             for s, r in zip(self.speaker, self.role, strict=True)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from app.errors import Invalid
+from app.errors import Invalid, sentence
+from app.i18n import _
 from app.schemas import WriteupApply, WriteupProposals
 
 MAX_ROWS = 2000  # as many quotes as WriteupApply takes
@@ -69,13 +70,15 @@ def confirmed(speakers: list[SpeakerRow], quotes: list[QuoteRow]) -> WriteupAppl
     chosen = [(n, s) for n, s in enumerate(speakers, start=1) if s.use]
     picked = [(n, q) for n, q in enumerate(quotes, start=1) if q.use]
     if not chosen and not picked:
-        raise Invalid("tick at least one speaker or quote to store", field="form.use")
+        raise Invalid(_("tick at least one speaker or quote to store"), field="form.use")
     keys = {s.key for _, s in chosen}
     for n, quote in picked:
         if quote.speaker not in keys:
-            raise Invalid(f"quote {n}: tick its speaker too, or choose another", field="form.q")
+            message = _("quote %(number)s: tick its speaker too, or choose another")
+            raise Invalid(message % {"number": n}, field="form.q")
         if not quote.segment:
-            raise Invalid(f"quote {n}: choose the session it was said in", field="form.q")
+            message = _("quote %(number)s: choose the session it was said in")
+            raise Invalid(message % {"number": n}, field="form.q")
     try:
         return WriteupApply(
             speakers=[{k: getattr(s, k) for k in SPEAKER_FIELDS[:-1]} for _, s in chosen],
@@ -93,6 +96,7 @@ def confirmed(speakers: list[SpeakerRow], quotes: list[QuoteRow]) -> WriteupAppl
         error = exc.errors()[0]
         loc, where = error["loc"], ".".join(map(str, error["loc"]))
         if len(loc) > 1 and isinstance(loc[1], int):  # the row as the page numbers it
-            number = (chosen if loc[0] == "speakers" else picked)[loc[1]][0]
-            where = f"{str(loc[0])[:-1]} {number}" + "".join(f" ({p})" for p in loc[2:3])
-        raise Invalid(f"{where}: {error['msg']}", field="form") from None
+            number = {"number": (chosen if loc[0] == "speakers" else picked)[loc[1]][0]}
+            row = _("speaker %(number)s") if loc[0] == "speakers" else _("quote %(number)s")
+            where = row % number + "".join(f" ({p})" for p in loc[2:3])
+        raise Invalid(f"{where}: {sentence(error)}", field="form") from None

@@ -1,13 +1,14 @@
 // Annotating without reloads: the form posts to the JSON API, the new entry (rendered by the
 // server's own template) joins the list and the timeline. Delete and "place at current time"
 // work the same way. Anything this script cannot send as seconds goes as the plain form.
+import { t } from "./i18n.js";
 import { announce, copy, formatTime, send } from "./util.js";
 
 async function apiError(response) {
   try {
     return (await response.json()).detail;
   } catch {
-    return `the server answered ${response.status}`;
+    return t("the server answered {status}", { status: response.status });
   }
 }
 
@@ -52,7 +53,8 @@ export class Annotations {
   mark(which) {
     this.setTime(which === "start" ? this.start : this.end, this.player.currentTime);
     if (which === "start") this.follow = false;
-    announce(`Marked ${which === "start" ? "in" : "out"} at ${formatTime(this.player.currentTime)}`);
+    const time = formatTime(this.player.currentTime);
+    announce(which === "start" ? t("Marked in at {time}", { time }) : t("Marked out at {time}", { time }));
   }
   annotateHere() {
     if (!this.start) return this.form.querySelector("a")?.focus();
@@ -99,7 +101,7 @@ export class Annotations {
     for (const field of [f.text, f.tags, f.source_title, f.source_url]) if (field) field.value = "";
     this.end.value = "";
     delete this.end.dataset.seconds;
-    announce(`Annotation added at ${formatTime(created.start)}`);
+    announce(t("Annotation added at {time}", { time: formatTime(created.start) }));
   }
   fail(message) {
     this.error.textContent = message;
@@ -137,7 +139,7 @@ export class Annotations {
       if (!response.ok) return announce(await apiError(response));
       item.remove();
       this.timeline.removeMark(id);
-      announce("Annotation deleted");
+      announce(t("Annotation deleted"));
     } else if (form.classList.contains("place")) {
       event.preventDefault();
       await this.place(id, { start: Math.floor(this.player.currentTime) });
@@ -151,7 +153,7 @@ export class Annotations {
     });
     if (!response.ok) return announce(await apiError(response));
     await this.show(await response.json());
-    announce(`Placed at ${formatTime(range.start)}`);
+    announce(t("Placed at {time}", { time: formatTime(range.start) }));
   }
   // Unplaced quotes: ask the transcript where each was said, one at a time, and offer the
   // answer with an "Accept" button (without scripts, the link leads to the same proposal).
@@ -163,9 +165,13 @@ export class Annotations {
       const proposal = await response.json();
       const accept = document.createElement("button");
       accept.type = "button";
-      accept.textContent = `Accept ${proposal.start_tc}`;
+      accept.textContent = t("Accept {time}", { time: proposal.start_tc });
       accept.addEventListener("click", () => this.place(id, { start: proposal.start, end: proposal.end }));
-      slot.replaceChildren(`Transcript: ${proposal.start_tc} (confidence ${proposal.confidence}%) `, accept);
+      const found = t("Transcript: {time} (confidence {confidence}%)", {
+        time: proposal.start_tc,
+        confidence: proposal.confidence,
+      });
+      slot.replaceChildren(`${found} `, accept);
     }
   }
   listClick(event) {

@@ -6,6 +6,7 @@ import { createPlayer } from "./player.js";
 import { Timeline } from "./timeline.js";
 import { Transcript } from "./transcript.js";
 import { enhanceTurns } from "./turns.js";
+import { t } from "./i18n.js";
 import { announce, copy, formatTime, pageData, tValue } from "./util.js";
 
 const data = pageData();
@@ -79,9 +80,9 @@ async function start() {
     if (next) skipLink.dataset.seek = next.start;
   }
   player.on("timeupdate", follow).on("seeked", follow);
-  player.on("play", () => (playButton.textContent = "Pause"));
-  player.on("pause", () => (playButton.textContent = "Play"));
-  player.on("rangeend", () => announce("End of the linked range"));
+  player.on("play", () => (playButton.textContent = t("Pause")));
+  player.on("pause", () => (playButton.textContent = t("Play")));
+  player.on("rangeend", () => announce(t("End of the linked range")));
   follow();
 
   const moment = () => `${data.shareBase}?t=${tValue(Math.floor(player.currentTime))}`;
@@ -102,11 +103,11 @@ async function start() {
       if (earlier.length) player.seek(earlier[earlier.length - 1].start);
     },
     annotate: () => annotations.annotateHere(),
-    "copy-moment": () => copy(moment(), "link to this moment"),
+    "copy-moment": () => copy(moment(), "moment"),
     "copy-range": () => {
       const range = annotations.range() ?? (data.end !== null ? [data.start, data.end] : null);
-      if (!range) return announce("Mark in and out first (buttons beside Start and End).");
-      copy(`${data.shareBase}?t=${tValue(range[0])},${tValue(range[1])}`, "link to this range");
+      if (!range) return announce(t("Mark in and out first (buttons beside Start and End)."));
+      copy(`${data.shareBase}?t=${tValue(range[0])},${tValue(range[1])}`, "range");
     },
     help: () => document.getElementById("help").showModal(),
   };

@@ -4,7 +4,10 @@
 // the server answers JSON when asked (Accept: application/json). Without scripts the same form
 // posts normally and the server answers with a redirect or the page and its message.
 
-const megabytes = (n) => `${(n / 1e6).toFixed(1)} MB`;
+import { language, t } from "./i18n.js";
+
+const decimal = new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const megabytes = (n) => t("{n} MB", { n: decimal.format(n / 1e6) });
 
 export function uploadWithProgress(form, { maxBytes, maxSize, opened }) {
   const box = form.querySelector("[data-upload-progress]");
@@ -25,15 +28,15 @@ export function uploadWithProgress(form, { maxBytes, maxSize, opened }) {
     bar.value = percent;
     status.textContent =
       percent < 100
-        ? `${percent}% (${megabytes(loaded)} of ${megabytes(total)})`
-        : `100% (${megabytes(total)}), checking the file…`;
+        ? t("{percent}% ({sent} of {size})", { percent, sent: megabytes(loaded), size: megabytes(total) })
+        : t("100% ({size}), checking the file…", { size: megabytes(total) });
   }
 
   form.addEventListener("submit", (event) => {
     const file = form.elements.file.files[0];
     event.preventDefault();
     if (file && file.size > maxBytes) {
-      showError(`the file is larger than the upload limit of ${maxSize}`);
+      showError(t("the file is larger than the upload limit of {size}", { size: maxSize }));
       return;
     }
     const xhr = new XMLHttpRequest();
@@ -45,10 +48,10 @@ export function uploadWithProgress(form, { maxBytes, maxSize, opened }) {
       if (xhr.status >= 200 && xhr.status < 300) {
         window.location.assign(opened(xhr.response));
       } else {
-        showError(xhr.response?.detail ?? `the upload failed (HTTP ${xhr.status})`);
+        showError(xhr.response?.detail ?? t("the upload failed (HTTP {status})", { status: xhr.status }));
       }
     });
-    xhr.addEventListener("error", () => showError("the connection failed; try again"));
+    xhr.addEventListener("error", () => showError(t("the connection failed; try again")));
     errorBox.hidden = true;
     box.hidden = false;
     button.disabled = true;

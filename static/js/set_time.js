@@ -2,6 +2,7 @@
 // duration"): buttons that copy the player's time into the time-code field their
 // data-set-time names, so an editor sets times while watching. Without JavaScript the buttons
 // stay hidden and the fields are typed.
+import { t } from "./i18n.js";
 import { announce, timeCode } from "./util.js";
 
 export function wireTimeButtons(player, root = document) {
@@ -12,11 +13,12 @@ export function wireTimeButtons(player, root = document) {
       const duration = button.dataset.from === "duration";
       const seconds = duration ? player.duration : player.currentTime;
       if (!Number.isFinite(seconds) || (duration && seconds <= 0)) {
-        announce("The player does not know the duration yet: start playing, then try again.");
+        announce(t("The player does not know the duration yet: start playing, then try again."));
         return;
       }
       field.value = timeCode(seconds);
-      announce(`${field.labels[0]?.textContent.trim() ?? "Time"} set to ${field.value}`);
+      const label = field.labels[0]?.textContent.trim() ?? t("Time");
+      announce(t("{field} set to {time}", { field: label, time: field.value }));
     });
   }
 }

@@ -1,6 +1,16 @@
 // The timeline as a slider: click or arrow keys seek, the playhead follows playback, and
 // hovering shows the time under the pointer. Blocks and marks stay links for no-JS use.
+import { t } from "./i18n.js";
 import { formatTime } from "./util.js";
+
+// A mark's tooltip names its kind, as the server's timeline does (navigator.html).
+const KINDS = {
+  note: t("Note"),
+  quote: t("Quote"),
+  highlight: t("Highlight"),
+  question: t("Question"),
+  bookmark: t("Bookmark"),
+};
 
 export class Timeline {
   constructor(track, player, span) {
@@ -69,7 +79,7 @@ export class Timeline {
     mark.dataset.id = id;
     mark.tabIndex = -1;
     mark.setAttribute("aria-hidden", "true");
-    mark.title = `${kind} at ${formatTime(start)}`;
+    mark.title = t("{kind} at {time}", { kind: KINDS[kind] ?? kind, time: formatTime(start) });
     mark.style.left = `${(100 * start) / this.span}%`;
     if (end) mark.style.width = `${(100 * (end - start)) / this.span}%`;
     this.track.querySelector("#marks").append(mark);

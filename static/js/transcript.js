@@ -3,6 +3,8 @@
 // moves (the server renders only a window), and the search box finds lines in the whole
 // transcript through /api/v1/search. Following stops when the reader scrolls (a line someone
 // is reading must not move away) and resumes with the "Follow playback" button.
+import { t } from "./i18n.js";
+
 const PAGE = 60;
 const AHEAD = 10; // fetch more when the playing line is this close to the last one loaded
 const EARLIER_S = 300; // how far back one "earlier" fetch reaches (up to 500 lines)
@@ -140,7 +142,9 @@ export class Transcript {
   async fetchCues(params) {
     const query = new URLSearchParams({ limit: PAGE, language: this.language, ...params });
     const response = await fetch(`${this.api}?${query}`, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`the transcript could not be loaded (HTTP ${response.status})`);
+    if (!response.ok) {
+      throw new Error(t("the transcript could not be loaded (HTTP {status})", { status: response.status }));
+    }
     return response.json();
   }
   // One fetch at a time; a failure is said in the status line and tried again later.
@@ -228,11 +232,15 @@ export class Transcript {
     const response = await fetch(`/api/v1/search?${params}`);
     if (q !== this.asked) return; // a newer search replaced this one
     if (!response.ok) {
-      this.status.textContent = "The search failed; try again.";
+      this.status.textContent = t("The search failed; try again.");
       return;
     }
     const { items, next } = await response.json();
     this.hits.replaceChildren(...items.map(hitItem));
-    this.status.textContent = items.length ? `${items.length}${next ? "+" : ""} lines match` : "No line matches.";
+    this.status.textContent = !items.length
+      ? t("No line matches.")
+      : next
+        ? t("{count}+ lines match", { count: items.length })
+        : t("{count} lines match", { count: items.length });
   }
 }

@@ -1,5 +1,6 @@
 // Small helpers shared by the page scripts. Times are formatted here for display only;
 // parsing time codes is the server's job (app/timecodes.py).
+import { t } from "./i18n.js";
 
 export function formatTime(seconds) {
   const whole = Math.max(0, Math.floor(seconds + 1e-6));
@@ -30,17 +31,34 @@ export function announce(message) {
   });
 }
 
+// What `copy` says, whole sentences for each thing copied: done, and the keys to press when
+// the browser refuses the clipboard.
+const COPIED = {
+  link: [(text) => t("Copied link: {text}", { text }), () => t("Press Ctrl+C to copy link.")],
+  citation: [(text) => t("Copied citation: {text}", { text }), () => t("Press Ctrl+C to copy citation.")],
+  moment: [
+    (text) => t("Copied link to this moment: {text}", { text }),
+    () => t("Press Ctrl+C to copy link to this moment."),
+  ],
+  range: [
+    (text) => t("Copied link to this range: {text}", { text }),
+    () => t("Press Ctrl+C to copy link to this range."),
+  ],
+};
+
+/** Copy `text` and say so; `what` is "link", "citation", "moment" or "range". */
 export async function copy(text, what) {
+  const [copied, manually] = COPIED[what];
   try {
     await navigator.clipboard.writeText(text);
-    announce(`Copied ${what}: ${text}`);
+    announce(copied(text));
   } catch {
     const field = document.getElementById("share-url");
     if (field) {
       field.value = text;
       field.select();
     }
-    announce(`Press Ctrl+C to copy ${what}.`);
+    announce(manually());
   }
 }
 

@@ -54,7 +54,7 @@ def test_an_editor_builds_an_event_in_the_browser(
     page.fill("#f-place", "Tallinn")
     page.click("text=Save the event")
     page.wait_for_url("**/e/test-summit")
-    expect(page.locator("main")).to_contain_text("Tallinn, 30 September–1 October 2024")
+    expect(page.locator("main")).to_contain_text("Tallinn, 30 Sept\u2009–\u20091 Oct 2024")
 
     # A recording from a link (our own demo video, served elsewhere on the site), draft first.
     page.click("text=Add a recording (upload or link)")

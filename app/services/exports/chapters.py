@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from webvtt import Caption, WebVTT
 
 from app.errors import Invalid
+from app.i18n import _
 from app.models import Recording, Segment
 from app.timecodes import format_chapter, format_clock
 
@@ -69,15 +70,21 @@ def youtube(session: Session, *, recording: Recording) -> str:
     broken = broken_rules(chapters, end=end)
     if broken:
         fixed = closest(chapters, end=end)
-        offer = (
-            f"; the closest valid list:\n{text_of(fixed)}"
+        message = (
+            _("not valid as YouTube chapters: %(rules)s; the closest valid list:\n%(list)s")
             if not broken_rules(fixed, end=end)
-            else f"; no valid list can be made: YouTube needs {MIN_CHAPTERS} chapters of "
-            f"at least {MIN_SECONDS} s (add sessions first)"
+            else _(
+                "not valid as YouTube chapters: %(rules)s; no valid list can be made: YouTube "
+                "needs %(min)s chapters of at least %(seconds)s s (add sessions first)"
+            )
         )
-        raise Invalid(
-            "not valid as YouTube chapters: " + "; ".join(broken) + offer, field="recording"
-        )
+        values = {
+            "rules": "; ".join(broken),
+            "list": text_of(fixed),
+            "min": MIN_CHAPTERS,
+            "seconds": MIN_SECONDS,
+        }
+        raise Invalid(message % values, field="recording")
     return text_of(chapters)
 
 
@@ -96,15 +103,20 @@ def broken_rules(chapters: list[Chapter], *, end: float) -> list[str]:
     broken = []
     if chapters and chapters[0].start != 0:
         broken.append(
-            "the first chapter must start at 0:00 "
-            f"(it starts at {format_chapter(chapters[0].start)})"
+            _("the first chapter must start at 0:00 (it starts at %(start)s)")
+            % {"start": format_chapter(chapters[0].start)}
         )
     if len(chapters) < MIN_CHAPTERS:
-        broken.append(f"there must be at least {MIN_CHAPTERS} chapters (there are {len(chapters)})")
+        broken.append(
+            _("there must be at least %(min)s chapters (there are %(count)s)")
+            % {"min": MIN_CHAPTERS, "count": len(chapters)}
+        )
     for a, b in pairwise(chapters):
         if b.start <= a.start:
-            at = format_chapter(b.start)
-            broken.append(f"chapters must be in ascending order ({b.title!r} at {at})")
+            broken.append(
+                _("chapters must be in ascending order (%(title)s at %(time)s)")
+                % {"title": repr(b.title), "time": format_chapter(b.start)}
+            )
             break
     short = [
         c
@@ -113,8 +125,12 @@ def broken_rules(chapters: list[Chapter], *, end: float) -> list[str]:
     ]
     if short:
         broken.append(
-            f"each chapter must last at least {MIN_SECONDS} s ({short[0].title!r} at "
-            f"{format_chapter(short[0].start)} is shorter)"
+            _("each chapter must last at least %(min)s s (%(title)s at %(time)s is shorter)")
+            % {
+                "min": MIN_SECONDS,
+                "title": repr(short[0].title),
+                "time": format_chapter(short[0].start),
+            }
         )
     return broken
 

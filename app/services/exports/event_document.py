@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 
 from app.errors import Invalid
+from app.i18n import _
 from app.textfiles import problem
 
 FORMAT, VERSION = "sessionnav-event", 1
@@ -75,9 +76,11 @@ def parse(text: str) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except ValueError as exc:
-        raise Invalid(f"the file is not valid JSON ({exc})", field="body") from None
+        raise Invalid(
+            _("the file is not valid JSON (%(error)s)") % {"error": exc}, field="body"
+        ) from None
     if not isinstance(document, dict):
-        raise Invalid("the document must be a JSON object", field="body")
+        raise Invalid(_("the document must be a JSON object"), field="body")
     return document
 
 
@@ -88,7 +91,8 @@ def check(document: Any) -> None:
     found = document.get("version") if isinstance(document, dict) else None
     if isinstance(document, dict) and document.get("format") == FORMAT and found != VERSION:
         raise Invalid(
-            f"version {found!r} is not one this service reads (it reads version {VERSION})",
+            _("version %(found)s is not one this service reads (it reads version %(version)s)")
+            % {"found": repr(found), "version": VERSION},
             field="version",
         )
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
@@ -117,36 +121,43 @@ def _unique(values: list[str], where: str, name: str) -> None:
     seen: set[str] = set()
     for n, value in enumerate(values):
         if value in seen:
-            raise Invalid(f"{where}.{n}: the {name} {value!r} comes twice", field=f"{where}.{n}")
+            message = _("the %(name)s %(value)s comes twice") % {"name": name, "value": repr(value)}
+            raise Invalid(f"{where}.{n}: {message}", field=f"{where}.{n}")
         seen.add(value)
 
 
 def _span(item: dict, where: str, duration: float | None) -> None:
     start, end = item.get("start"), item.get("end")
     if start is not None and end is not None and end <= start:
-        raise Invalid(f"{where}.end: end must be after start", field=f"{where}.end")
+        message = _("end must be after start")
+        raise Invalid(f"{where}.end: {message}", field=f"{where}.end")
     latest = end if end is not None else start
     if latest is not None and duration is not None and latest > duration:
-        raise Invalid(f"{where}: {latest} s is past the recording's end", field=where)
+        message = _("%(seconds)s s is past the recording's end") % {"seconds": latest}
+        raise Invalid(f"{where}: {message}", field=where)
 
 
 def _speaker_ref(slug: str | None, where: str, speakers: set[str]) -> None:
     if slug is not None and slug not in speakers:
-        raise Invalid(f"{where}: no speaker {slug!r} in the document", field=where)
+        message = _("no speaker %(slug)s in the document") % {"slug": repr(slug)}
+        raise Invalid(f"{where}: {message}", field=where)
 
 
 def _check_recording(recording: dict, where: str, speakers: set[str], refs: set[str]) -> None:
     kind = recording["media_kind"]
     for other, name in SOURCE_FIELD.items():
         if (recording.get(name) is not None) != (other == kind):
-            verb = "needs" if other == kind else "takes no"
-            raise Invalid(f"{where}: a {kind} recording {verb} {name}", field=f"{where}.{name}")
+            message = (
+                _("a %(kind)s recording needs %(field)s")
+                if other == kind
+                else _("a %(kind)s recording takes no %(field)s")
+            )
+            message %= {"kind": kind, "field": name}
+            raise Invalid(f"{where}: {message}", field=f"{where}.{name}")
     path = PurePosixPath(recording.get("media_path") or "media")
     if path.is_absolute() or ".." in path.parts or "\\" in str(path):
-        raise Invalid(
-            f"{where}.media_path: a relative path inside the media folder, please",
-            field=f"{where}.media_path",
-        )
+        message = _("a relative path inside the media folder, please")
+        raise Invalid(f"{where}.media_path: {message}", field=f"{where}.media_path")
     duration = recording.get("duration")
     segment_slugs = [s["slug"] for s in recording.get("segments", [])]
     _unique(segment_slugs, f"{where}.segments", "slug")
@@ -154,35 +165,36 @@ def _check_recording(recording: dict, where: str, speakers: set[str], refs: set[
         place = f"{where}.segments.{n}"
         _span(segment, place, duration)
         if segment.get("parent") is not None and segment["parent"] not in segment_slugs:
-            raise Invalid(f"{place}.parent: no segment {segment['parent']!r}", field=place)
+            message = _("no segment %(which)s") % {"which": repr(segment["parent"])}
+            raise Invalid(f"{place}.parent: {message}", field=place)
         for k, entry in enumerate(segment.get("speakers", [])):
             _speaker_ref(entry["speaker"], f"{place}.speakers.{k}", speakers)
     threads: set[str] = set()
     for n, item in enumerate(recording.get("annotations", [])):
         place = f"{where}.annotations.{n}"
         if item["ref"] in refs:
-            raise Invalid(f"{place}.ref: {item['ref']!r} comes twice", field=f"{place}.ref")
+            message = _("%(ref)s comes twice") % {"ref": repr(item["ref"])}
+            raise Invalid(f"{place}.ref: {message}", field=f"{place}.ref")
         refs.add(item["ref"])
         if item.get("reply_to") is not None and item["reply_to"] not in threads:
-            raise Invalid(
-                f"{place}.reply_to: no earlier annotation {item['reply_to']!r} of this "
-                "recording that is not itself a reply",
-                field=f"{place}.reply_to",
-            )
+            message = _(
+                "no earlier annotation %(ref)s of this recording that is not itself a reply"
+            ) % {"ref": repr(item["reply_to"])}
+            raise Invalid(f"{place}.reply_to: {message}", field=f"{place}.reply_to")
         if item.get("reply_to") is None:
             threads.add(item["ref"])
         _span(item, place, duration)
         unplaced = item.get("placement", "exact") == "unplaced"
         if unplaced != (item.get("start") is None) or (unplaced and item.get("end") is not None):
-            raise Invalid(
-                f"{place}: an annotation has a start unless it is 'unplaced'",
-                field=f"{place}.placement",
-            )
+            message = _("an annotation has a start unless it is 'unplaced'")
+            raise Invalid(f"{place}: {message}", field=f"{place}.placement")
         if item.get("segment") is not None and item["segment"] not in segment_slugs:
-            raise Invalid(f"{place}.segment: no segment {item['segment']!r}", field=place)
+            message = _("no segment %(which)s") % {"which": repr(item["segment"])}
+            raise Invalid(f"{place}.segment: {message}", field=place)
         _speaker_ref(item.get("speaker"), f"{place}.speaker", speakers)
         if item["kind"] == "quote" and item.get("speaker") is None:
-            raise Invalid(f"{place}: a quote names its speaker", field=f"{place}.speaker")
+            message = _("a quote names its speaker")
+            raise Invalid(f"{place}: {message}", field=f"{place}.speaker")
     for part in ("cues", "turns"):
         for n, item in enumerate(recording.get(part, [])):
             _span(item, f"{where}.{part}.{n}", duration)

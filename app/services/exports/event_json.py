@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from tqdm import tqdm
 
 from app.errors import Conflict, DomainError, validated
+from app.i18n import _
 from app.models import (
     Annotation,
     AnnotationTag,
@@ -265,15 +266,14 @@ def import_event(
     slug = document["event"]["slug"]
     if exists(session, Event, slug=slug):
         raise Conflict(
-            f"an event {slug!r} exists already; delete it or change event.slug in the file",
+            _("an event %(slug)s exists already; delete it or change event.slug in the file")
+            % {"slug": repr(slug)},
             field="event.slug",
         )
     for n, recording in enumerate(document["recordings"]):
         if exists(session, Recording, slug=recording["slug"]):
-            raise Conflict(
-                f"recordings.{n}.slug: a recording {recording['slug']!r} exists already",
-                field=f"recordings.{n}.slug",
-            )
+            message = _("a recording %(slug)s exists already") % {"slug": repr(recording["slug"])}
+            raise Conflict(f"recordings.{n}.slug: {message}", field=f"recordings.{n}.slug")
     summary = ImportSummary(event=slug)
     with _at("event"):
         data = {k: v for k, v in document["event"].items() if k != "created_at"}

@@ -30,6 +30,7 @@ from sqlmodel import Session, col, func, select
 
 from app import links
 from app.errors import DomainError, Invalid, NotFound, validated
+from app.i18n import _
 from app.models import (
     Annotation,
     AnnotationKind,
@@ -173,7 +174,10 @@ def page(
     total = count(session, recording=recording, viewer=viewer)
     last = max(0, (total - 1) // PAGE_SIZE)
     if number > last:
-        raise NotFound(f"no page {number}: the last is page {last}", field="page")
+        raise NotFound(
+            _("no page %(number)s: the last is page %(last)s") % {"number": number, "last": last},
+            field="page",
+        )
     rows = visible(
         session, recording=recording, viewer=viewer, offset=number * PAGE_SIZE, limit=PAGE_SIZE
     )
@@ -269,7 +273,7 @@ def import_collection(
     where it is (e.g. `items.3.body.1`), and the caller's unit of work rolls back."""
     found = list(_annotations_in(document, ""))
     if not found:
-        raise Invalid("the document holds no annotations", field="body")
+        raise Invalid(_("the document holds no annotations"), field="body")
     book = SpeakerBook(session)
     summary = ImportSummary()
     parents = [(w, a) for w, a in found if _parent_ref(a, w) is None]
@@ -311,8 +315,11 @@ def _annotations_in(node: Any, where: str, allowed: tuple[str, ...] = TOP):
         return
     types = _types(node) & set(allowed) if isinstance(node, dict) else set()
     if not types:
-        expected = " or ".join(allowed)
-        raise Invalid(f"{here}: expected {expected}", field=f"{prefix}type")
+        expected = allowed[0]
+        for other in allowed[1:]:
+            expected = _("%(these)s or %(that)s") % {"these": expected, "that": other}
+        message = _("expected %(types)s") % {"types": expected}
+        raise Invalid(f"{here}: {message}", field=f"{prefix}type")
     if "Annotation" in types:
         yield here, node
     elif "AnnotationPage" in types:
@@ -323,11 +330,8 @@ def _annotations_in(node: Any, where: str, allowed: tuple[str, ...] = TOP):
         if first is None and not node.get("total"):
             return
         if not isinstance(first, dict) or "next" in first:
-            raise Invalid(
-                f"{here}: the collection's pages are not all embedded; send them as a list "
-                "of pages",
-                field=f"{prefix}first",
-            )
+            message = _("the collection's pages are not all embedded; send them as a list of pages")
+            raise Invalid(f"{here}: {message}", field=f"{prefix}first")
         yield from _annotations_in(first, f"{prefix}first", ("AnnotationPage",))
 
 
@@ -347,9 +351,8 @@ def _parent_ref(item: dict, where: str) -> str | None:
     if isinstance(target, dict):
         target = target.get("id") or target.get("source")
     if not isinstance(target, str):
-        raise Invalid(
-            f"{where}: a reply's target is the id of its annotation", field=f"{where}.target"
-        )
+        message = _("a reply's target is the id of its annotation")
+        raise Invalid(f"{where}: {message}", field=f"{where}.target")
     return target
 
 
@@ -372,14 +375,16 @@ def _read(
         if isinstance(body, str):
             continue  # a link to a resource: nothing we keep
         if not isinstance(body, dict):
-            raise Invalid(f"{at}: a body is an object or a link", field=at)
+            message = _("a body is an object or a link")
+            raise Invalid(f"{at}: {message}", field=at)
         purpose = body.get("purpose")
         if purpose == "identifying":
             speaker = _speaker(session, body, at, book)
         elif "TextualBody" in _types(body) or "value" in body:
             value = body.get("value")
             if not isinstance(value, str):
-                raise Invalid(f"{at}: a TextualBody needs a string value", field=f"{at}.value")
+                message = _("a TextualBody needs a string value")
+                raise Invalid(f"{at}: {message}", field=f"{at}.value")
             if purpose == "tagging":
                 tags.append(value)
             elif purpose in TEXT_PURPOSES:
@@ -397,10 +402,10 @@ def _read(
     parent = _parent_ref(item, where)
     if parent is not None:
         if parent not in summary.ids:
-            raise Invalid(
-                f"{where}: its target {parent} is not an annotation earlier in this document",
-                field=f"{where}.target",
-            )
+            message = _("its target %(target)s is not an annotation earlier in this document") % {
+                "target": parent
+            }
+            raise Invalid(f"{where}: {message}", field=f"{where}.target")
         data["reply_to"] = summary.ids[parent]
     else:
         data |= _place(session, recording, item.get("target"), f"{where}.target")
@@ -419,11 +424,13 @@ def _speaker(session: Session, body: dict, at: str, book: SpeakerBook) -> str:
                 return speaker_service.canonical(session, slug=unquote(match[1])).slug
         except NotFound:
             pass
-        raise Invalid(f"{at}: no speaker here at {source}", field=f"{at}.source")
+        message = _("no speaker here at %(address)s") % {"address": source}
+        raise Invalid(f"{at}: {message}", field=f"{at}.source")
     name = body.get("value")
     found = book.find(name) if isinstance(name, str) else None
     if found is None:
-        raise Invalid(f"{at}: no speaker named {name!r}", field=f"{at}.value")
+        message = _("no speaker named %(name)s") % {"name": repr(name)}
+        raise Invalid(f"{at}: {message}", field=f"{at}.value")
     return found.slug
 
 
@@ -435,20 +442,22 @@ def _place(session: Session, recording: Recording, target: Any, at: str) -> dict
     if isinstance(target, str):
         found = parse_fragment(urlsplit(target).fragment)
         if found is None:
-            raise Invalid(f"{at}: the target's address has no #t= time", field=at)
+            message = _("the target's address has no #t= time")
+            raise Invalid(f"{at}: {message}", field=at)
         return {"start": found.start, "end": found.end}
     if not isinstance(target, dict):
-        raise Invalid(f"{at}: one target, an address or a SpecificResource", field=at)
+        message = _("one target, an address or a SpecificResource")
+        raise Invalid(f"{at}: {message}", field=at)
     selectors = _list(target, "selector", at)
     for selector in selectors:
         if isinstance(selector, dict) and "FragmentSelector" in _types(selector):
             value = selector.get("value")
             found = parse_fragment(value) if isinstance(value, str) else None
             if found is None:
-                raise Invalid(
-                    f"{at}: the FragmentSelector's value {value!r} holds no time t=START,END",
-                    field=f"{at}.selector.value",
-                )
+                message = _("the FragmentSelector's value %(value)s holds no time t=START,END") % {
+                    "value": repr(value)
+                }
+                raise Invalid(f"{at}: {message}", field=f"{at}.selector.value")
             return {"start": found.start, "end": found.end}
     scope = target.get("scope")
     match = re.search(r"/s/([^/?#]+)", urlsplit(scope).path) if isinstance(scope, str) else None
@@ -457,8 +466,8 @@ def _place(session: Session, recording: Recording, target: Any, at: str) -> dict
         try:
             segment_service.get(session, recording=recording, slug=slug)
         except NotFound:
-            raise Invalid(
-                f"{at}: no session {slug!r} on this recording", field=f"{at}.scope"
-            ) from None
+            message = _("no session %(slug)s on this recording") % {"slug": repr(slug)}
+            raise Invalid(f"{at}: {message}", field=f"{at}.scope") from None
         return {"segment": slug}
-    raise Invalid(f"{at}: no FragmentSelector with a time (t=START,END)", field=f"{at}.selector")
+    message = _("no FragmentSelector with a time (t=START,END)")
+    raise Invalid(f"{at}: {message}", field=f"{at}.selector")
