@@ -121,7 +121,7 @@ def _english(text: str, content: list[str]) -> bool:
     """Whether `text` holds English words that are not the event's own (shown as written,
     whole or as a search snippet's piece of it)."""
     phrases = [value for value in content if _phrase(value)]
-    piece = text.strip(" .,:;…\"“”#")
+    piece = text.strip(' .,:;…"“”#')
     if any(piece in value for value in phrases):
         return False
     for quoted in re.findall(r"“([^”]*)”", text):  # a quote shortened for a preview
