@@ -70,6 +70,11 @@ def _check_transcript(client, slug: str, voice: Path) -> None:
     said_at = speech.duration(speak(before, voice / "before-quote.wav"))  # the same voice, cut
     assert abs(proposal["start"] - said_at) <= 3, (proposal, said_at)
 
+    page = client.get(f"/r/{slug}?t=3").text  # the navigator says honestly who made it
+    assert "Machine transcript by Whisper tiny.en (CTranslate2) (English)" in page
+    russian = client.get(f"/r/{slug}?t=3&lang=ru").text
+    assert "Машинная расшифровка" in russian and "(английский)" in russian.lower()
+
 
 @pytest.mark.live  # the command is another process: the recording must be committed
 def test_the_command_transcribes_a_recording(client, spoken, voice, settings):
