@@ -5,11 +5,12 @@ import subprocess
 import sys
 
 import pytest
+from processes import environment
 from sqlalchemy import make_url
 
 
 def _run(*argv: str, database_url: str, tmp_path, **more: str) -> subprocess.CompletedProcess:
-    env = {"DATABASE_URL": database_url, "SESSIONNAV_DATA_DIR": str(tmp_path), "PATH": "", **more}
+    env = environment(DATABASE_URL=database_url, SESSIONNAV_DATA_DIR=str(tmp_path), PATH="", **more)
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *argv], env=env, capture_output=True, text=True
     )

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from processes import environment
 from speech_media import PARAGRAPH, QUOTE, content_words, recall, speak, speech_wav
 
 from app import speech
@@ -78,11 +79,11 @@ def _check_transcript(client, slug: str, voice: Path) -> None:
 
 @pytest.mark.live  # the command is another process: the recording must be committed
 def test_the_command_transcribes_a_recording(client, spoken, voice, settings):
-    env = {
-        "PATH": "",
-        "DATABASE_URL": settings.effective_database_url,
-        "SESSIONNAV_DATA_DIR": str(settings.data_dir),
-    }
+    env = environment(
+        PATH="",
+        DATABASE_URL=settings.effective_database_url,
+        SESSIONNAV_DATA_DIR=str(settings.data_dir),
+    )
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "transcribe", spoken, "--language", "en"],
         env=env,
