@@ -121,8 +121,9 @@ def _english(text: str, content: list[str]) -> bool:
     """Whether `text` holds English words that are not the event's own (shown as written,
     whole or as a search snippet's piece of it)."""
     phrases = [value for value in content if _phrase(value)]
-    piece = text.strip(' .,:;…"“”#')
-    if any(piece in value for value in phrases):
+    # A search snippet joins pieces of several fields with "·" (PostgreSQL's ts_headline).
+    pieces = [p.strip(' .,:;…"“”#') for p in re.split(r"[·…]", text)]
+    if all(any(p in value for value in phrases) for p in pieces if p):
         return False
     for quoted in re.findall(r"“([^”]*)”", text):  # a quote shortened for a preview
         if any(quoted.rstrip(".…") in value for value in phrases):
