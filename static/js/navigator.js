@@ -53,13 +53,47 @@ async function start() {
   const skip = document.getElementById("skip-break");
   const skipLink = document.getElementById("skip-break-link");
   let current;
+  let lastTime = player.currentTime;
 
+  // Where playback is, in words: "2:32:30, 0:12:30 into Round table".
+  function where() {
+    const at = player.currentTime;
+    const now = segmentAt(at);
+    const time = formatTime(at);
+    if (!now) return t("{time}, no session at this moment.", { time });
+    return t("{time}, {offset} into {session}", { time, offset: formatTime(at - now.start), session: now.title });
+  }
+
+  // Said after a seek or on request: at most once a second, the latest position winning.
+  let saidAt = 0;
+  let pending = null;
+  function sayWhere() {
+    const wait = saidAt + 1000 - Date.now();
+    if (wait > 0) {
+      pending ??= setTimeout(() => {
+        pending = null;
+        sayWhere();
+      }, wait);
+      return;
+    }
+    saidAt = Date.now();
+    announce(where());
+  }
+
+  // The clock is no live region (it would talk over the recording): a seek says the time,
+  // playback entering another session says its name, once.
   function follow() {
-    const t = player.currentTime;
-    clock.textContent = formatTime(t);
-    const now = segmentAt(t);
+    const at = player.currentTime;
+    clock.textContent = formatTime(at);
+    const jumped = Math.abs(at - lastTime) > 2;
+    lastTime = at;
+    const now = segmentAt(at);
     const slug = now?.slug ?? "";
+    if (jumped) sayWhere();
     if (slug !== current) {
+      if (!jumped && !pending && (now || current !== undefined)) {
+        announce(now ? t("Now: {session}", { session: now.title }) : t("No session at this moment."));
+      }
       current = slug;
       const lit = new Set([now?.slug, now?.parent].filter(Boolean));
       for (const li of document.querySelectorAll("#chapters li")) {
@@ -75,7 +109,7 @@ async function start() {
       }
     }
     const inBreak = !now || now.kind === "break";
-    const next = inBreak && sessions().find((s) => s.start > t);
+    const next = inBreak && sessions().find((s) => s.start > at);
     skip.hidden = !next;
     if (next) skipLink.dataset.seek = next.start;
   }
@@ -102,6 +136,7 @@ async function start() {
       const earlier = sessions().filter((s) => s.start < t - 2);
       if (earlier.length) player.seek(earlier[earlier.length - 1].start);
     },
+    where: sayWhere,
     annotate: () => annotations.annotateHere(),
     "copy-moment": () => copy(moment(), "moment"),
     "copy-range": () => {

@@ -1,15 +1,43 @@
 // The transcript beside the player: the line being said is highlighted and kept in view, a
 // click on a line seeks there, more lines come from the JSON API as playback or the reader
 // moves (the server renders only a window), and the search box finds lines in the whole
-// transcript through /api/v1/search. Following stops when the reader scrolls (a line someone
-// is reading must not move away) and resumes with the "Follow playback" button.
+// transcript through /api/v1/search.
+// Keyboard: the lines are one Tab stop (a roving tabindex, as in Able Player's transcript and
+// the ARIA listbox pattern): arrows, Page keys, Home and End move between lines, Enter or
+// Space plays from one. The links stay plain links, for pages without scripts.
+// Following is a switch remembered in this browser; while on, it still never moves a line
+// someone is reading: it waits while keyboard focus is in the transcript, and after a scroll
+// by hand until "Back to the current line".
 import { t } from "./i18n.js";
 
 const PAGE = 60;
 const AHEAD = 10; // fetch more when the playing line is this close to the last one loaded
 const EARLIER_S = 300; // how far back one "earlier" fetch reaches (up to 500 lines)
 const MAX_LINES = 400; // lines kept in the page; the far end is dropped beyond this
-const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
+const FOLLOW_KEY = "sessionnav.transcript-follow";
+
+function followRemembered() {
+  try {
+    return localStorage.getItem(FOLLOW_KEY) !== "off";
+  } catch {
+    return true; // storage refused (private mode, a sandboxed frame): the default
+  }
+}
+
+function rememberFollow(on) {
+  try {
+    localStorage.setItem(FOLLOW_KEY, on ? "on" : "off");
+  } catch {
+    // the choice holds for this visit only
+  }
+}
+
+// Make `a` the one line of its list that Tab reaches.
+function rove(a) {
+  const old = a.closest("ol").querySelector("a[tabindex='0']");
+  if (old && old !== a) old.tabIndex = -1;
+  a.tabIndex = 0;
+}
 
 function line(tag, className, text) {
   const el = document.createElement(tag);
@@ -24,6 +52,7 @@ function cueItem(cue) {
   Object.assign(li.dataset, { start: cue.start, end: cue.end });
   const a = document.createElement("a");
   a.href = cue.url;
+  a.tabIndex = -1;
   a.append(line("span", "tc", cue.start_tc));
   if (cue.speaker_name) a.append(" ", line("b", "who", cue.speaker_name));
   a.append(` ${cue.text}`);
@@ -36,6 +65,7 @@ function hitItem(hit) {
   li.dataset.start = hit.start;
   const a = document.createElement("a");
   a.href = hit.url;
+  a.tabIndex = -1;
   a.append(line("span", "tc", hit.start_tc));
   if (hit.speaker) a.append(" ", line("b", "who", hit.title));
   const text = document.createElement("span");
@@ -55,23 +85,37 @@ export class Transcript {
     this.hits = root.querySelector("#cue-hits");
     this.status = root.querySelector("#transcript-status");
     this.followButton = root.querySelector("#transcript-follow");
+    this.followSwitch = root.querySelector("#transcript-follow-on");
+    this.followSwitch.checked = followRemembered();
+    this.followSwitch.closest("label").hidden = false;
+    this.box.setAttribute("aria-describedby", "transcript-keys");
     this.current = null;
-    this.following = true;
+    this.following = true; // false after a scroll by hand, until "Back to the current line"
     this.busy = false;
     const lines = this.lines();
     // The time span whose lines are all loaded: from `from` to the end of the last line.
     this.from = root.querySelector("[data-more=earlier]") ? Number(lines[0].dataset.start) : 0;
     this.complete = !root.querySelector("[data-more=later]");
     for (const more of root.querySelectorAll("[data-more]")) more.hidden = true;
+    for (const a of this.list.querySelectorAll("a")) a.tabIndex = -1;
 
     this.box.addEventListener("click", (e) => this.click(e));
     for (const name of ["wheel", "touchstart"]) {
       this.box.addEventListener(name, () => this.userScrolled(), { passive: true });
     }
-    this.box.addEventListener("keydown", (e) => SCROLL_KEYS.has(e.key) && this.userScrolled());
     this.box.addEventListener("pointerdown", (e) => e.target === this.box && this.userScrolled());
     this.box.addEventListener("scroll", () => this.nearEdge());
+    this.box.addEventListener("keydown", (e) => this.key(e));
+    this.box.addEventListener("focusin", (e) => e.target.closest("ol") && rove(e.target));
+    this.box.addEventListener("focusout", (e) => {
+      if (!this.box.contains(e.relatedTarget) && this.current) this.reveal(this.current);
+    });
     this.followButton.addEventListener("click", () => this.follow());
+    this.followSwitch.addEventListener("change", () => {
+      rememberFollow(this.followSwitch.checked);
+      if (this.followSwitch.checked) this.follow();
+      else this.followButton.hidden = true;
+    });
     const form = root.querySelector(".transcript-search");
     const q = form.elements.q;
     form.addEventListener("submit", (e) => {
@@ -84,6 +128,41 @@ export class Transcript {
     });
     player.on("timeupdate", () => this.update()).on("seeked", () => this.update());
     this.update();
+    this.keepStop(this.list);
+  }
+  // Someone reads the transcript with the keyboard (a click on a line gives no visible focus).
+  reading() {
+    const focused = document.activeElement;
+    return this.box.contains(focused) && focused.matches(":focus-visible");
+  }
+  // Lines come and go: make sure one line of `list` is reachable by Tab, the current one first.
+  keepStop(list) {
+    if (list.querySelector("a[tabindex='0']")) return;
+    const a = (list === this.list && this.current?.querySelector("a")) || list.querySelector("a");
+    if (a) rove(a);
+  }
+  key(event) {
+    const a = event.target.closest("ol > li > a");
+    if (!a || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === " ") {
+      event.preventDefault();
+      a.click();
+      return;
+    }
+    const links = [...a.closest("ol").querySelectorAll(":scope > li > a")];
+    const here = links.indexOf(a);
+    const page = Math.max(1, Math.floor(this.box.clientHeight / a.offsetHeight) - 1);
+    const to = {
+      ArrowDown: here + 1,
+      ArrowUp: here - 1,
+      PageDown: here + page,
+      PageUp: here - page,
+      Home: 0,
+      End: links.length - 1,
+    }[event.key];
+    if (to === undefined || event.shiftKey) return;
+    event.preventDefault();
+    links[Math.max(0, Math.min(links.length - 1, to))].focus();
   }
   lines() {
     return [...this.list.children];
@@ -109,12 +188,14 @@ export class Transcript {
       now?.classList.add("current");
       now?.setAttribute("aria-current", "true");
       this.current = now;
-      if (now && this.following) this.reveal(now);
+      const reading = this.reading();
+      if (now && this.followSwitch.checked && !reading) rove(now.querySelector("a"));
+      if (now && this.following && !reading) this.reveal(now);
     }
     if (now && lines.indexOf(now) >= lines.length - AHEAD) this.later();
   }
   reveal(li) {
-    if (this.list.hidden) return;
+    if (this.list.hidden || !this.followSwitch.checked || this.reading()) return;
     this.box.scrollTop = li.offsetTop - this.box.clientHeight / 3;
   }
   click(event) {
@@ -125,6 +206,7 @@ export class Transcript {
     this.follow();
   }
   userScrolled() {
+    if (!this.followSwitch.checked) return;
     this.following = false;
     this.followButton.hidden = false;
   }
@@ -169,6 +251,7 @@ export class Transcript {
       this.complete = page.next === null;
       this.merge(page.items);
       this.update();
+      this.keepStop(this.list);
     });
   }
   later() {
@@ -216,6 +299,7 @@ export class Transcript {
       for (const li of lines.slice(-extra)) li.remove();
       this.complete = false;
     }
+    this.keepStop(this.list);
   }
   async search(text) {
     const q = text.trim();
@@ -237,6 +321,7 @@ export class Transcript {
     }
     const { items, next } = await response.json();
     this.hits.replaceChildren(...items.map(hitItem));
+    this.keepStop(this.hits);
     this.status.textContent = !items.length
       ? t("No line matches.")
       : next
