@@ -28,26 +28,12 @@ from app.services import transcripts
 from app.services import turns as turn_service
 from app.services.accounts import at_least
 from app.services.transcripts import Window
+from app.web import timeline
 from app.web.moments import Moment
 
 PAGE_SIZE = 200  # annotations per navigator page; more are a "next" link away
 CUES_BEFORE = 8  # transcript lines shown before the moment: the context a reader expects
 CUES_AFTER = 32  # and after it: a few minutes of talk, under 10 KB of HTML
-
-
-@dataclass(frozen=True)
-class Block:
-    """One stretch of the timeline: a session, a break, a talk nested in a session (drawn in
-    a second row), or a gap nobody marked."""
-
-    kind: str  # "session", "break", "talk" or "gap"
-    title: str
-    start: float
-    end: float
-    url: str
-    left: float  # percent of the timeline
-    width: float
-    slug: str | None  # the segment's, for the current-session highlight; None for a gap
 
 
 @dataclass
@@ -74,41 +60,6 @@ class AnnotateForm:
     values: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     error_field: str | None = None
-
-
-def percent(seconds: float, span: float) -> float:
-    return round(100 * min(max(seconds, 0.0), span) / span, 4)
-
-
-def timeline_blocks(recording: Recording, segments: list[Segment], span: float) -> list[Block]:
-    """Segments in time order (each session followed by its talks), with every unmarked
-    stretch between top-level segments shown as a gap."""
-    blocks: list[Block] = []
-    cursor = 0.0
-
-    def add(
-        kind: str, title: str, start: float, end: float, url: str, slug: str | None = None
-    ) -> None:
-        width = percent(end, span) - percent(start, span)
-        blocks.append(Block(kind, title, start, end, url, percent(start, span), width, slug))
-
-    for segment in segments:
-        url = links.segment_url(recording.slug, segment.slug)
-        if segment.parent_id is not None:
-            add("talk", segment.title, segment.start, segment.end, url, segment.slug)
-            continue
-        if segment.start > cursor:
-            add("gap", _("No session"), cursor, segment.start, _at(recording, cursor))
-        kind = "break" if segment.kind is SegmentKind.break_ else "session"
-        add(kind, segment.title, segment.start, segment.end, url, segment.slug)
-        cursor = max(cursor, segment.end)
-    if span > cursor:
-        add("gap", _("No session"), cursor, span, _at(recording, cursor))
-    return blocks
-
-
-def _at(recording: Recording, seconds: float) -> str:
-    return links.recording_url(recording.slug, seconds)
 
 
 def context(
@@ -160,7 +111,7 @@ def context(
         "moment": moment,
         "notices": notices,
         "segments": segments,
-        "blocks": timeline_blocks(recording, segments, span),
+        "blocks": timeline.blocks(recording, segments, span),
         "span": span,
         "current": current,
         "lit": _lit(segments, current),

@@ -3,6 +3,7 @@
 import { Annotations } from "./annotate.js";
 import { installShortcuts } from "./keys.js";
 import { createPlayer } from "./player.js";
+import { installPreview } from "./preview.js";
 import { Timeline } from "./timeline.js";
 import { Transcript } from "./transcript.js";
 import { enhanceTurns } from "./turns.js";
@@ -39,6 +40,7 @@ async function start() {
   const controls = document.getElementById("controls");
   controls.hidden = false;
   const timeline = new Timeline(document.getElementById("track"), player, data.span);
+  installPreview(document.getElementById("track"), player, data);
   const annotations = new Annotations({
     form: document.getElementById("annotate"),
     list: document.getElementById("annotations"),
