@@ -34,8 +34,10 @@ def search(
     """Segments, speakers, annotations and quotes the requester may see, and transcript cues,
     best first,
     each with a snippet (hits in <mark>) and a deep link to its moment. Any text is a
-    valid query: what is not a word or a quoted phrase is ignored."""
-    hits, after = service.search(
+    valid query: what is not a word or a quoted phrase is ignored. A query matching more than
+    500 texts of a kind is ranked among the 500 newest of them; the pages of one search
+    stay the same while content is added."""
+    hits, after, _capped = service.search(
         session,
         q=q,
         event=event,

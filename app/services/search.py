@@ -9,7 +9,7 @@ error, only a search for the words that are there.
 import html
 import re
 from collections import defaultdict
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlmodel import Session, col, select
 
@@ -28,10 +28,18 @@ from app.models import (
 )
 from app.pagination import Key
 from app.schemas import SearchHit
-from app.services import access
+from app.services import access, search_sql
 from app.services import recordings as recordings_service
 from app.services.common import get_one
-from app.services.search_sql import START, STOP, TABLE_OF, Scope, Term, backend_for
+from app.services.search_sql import (
+    INDEXED,
+    START,
+    STOP,
+    TABLE_OF,
+    Scope,
+    Term,
+    backend_for,
+)
 from app.stemming import WORD
 from app.timecodes import format_time
 
@@ -115,6 +123,12 @@ def _scope(
     return Scope(recordings=recordings, speaker=speaker_id, kinds=kinds, viewer=viewer)
 
 
+class Results(NamedTuple):
+    hits: list[SearchHit]
+    next: Key | None  # the next page's key: [offset, *the tables' ceilings]
+    capped: bool  # more matches than were ranked (search_sql.WINDOW newest of a kind)
+
+
 def search(
     session: Session,
     *,
@@ -126,18 +140,24 @@ def search(
     limit: int = 20,
     key: Key | None = None,
     viewer: User | None = None,
-) -> tuple[list[SearchHit], Key | None]:
-    """Ranked hits, best first, each with a snippet and a deep link; and the next page's key
-    (an offset into the ranking: ranked results are read from the top)."""
+) -> Results:
+    """Ranked hits, best first, each with a snippet and a deep link; the next page's key (an
+    offset into the ranking, which every page makes again from the same windows: the key
+    keeps the first page's ceilings, app.services.search_sql); and whether the query may
+    match more than the windows hold."""
     scope = _scope(
         session, event=event, recording=recording, speaker=speaker, kind=kind, viewer=viewer
     )
-    offset = key[0] if key else 0
     terms = parse_query(q)
     if not terms or scope.recordings == []:
-        return [], None
+        return Results([], None, False)
+    offset = key[0] if key else 0
+    if key and len(key) > 1:
+        ceilings = dict(zip(INDEXED, key[1:], strict=True))
+    else:  # a first page, or a key made before the windows (an offset alone)
+        ceilings = search_sql.ceilings(session)
     backend = backend_for(session)
-    rows = backend.matches(session, terms, scope, limit + 1, offset)
+    rows, capped = backend.matches(session, terms, scope, ceilings, limit + 1, offset)
     more = len(rows) > limit and offset + limit < MAX_OFFSET
     rows = rows[:limit]
     by_table: dict[str, list[int]] = defaultdict(list)
@@ -151,7 +171,7 @@ def search(
         hits.build(SearchKind(k), id_, score, snippets[TABLE_OF[SearchKind(k)]].get(id_, ""))
         for k, id_, score in rows
     ]
-    return items, [offset + limit] if more else None
+    return Results(items, [offset + limit, *ceilings.values()] if more else None, capped)
 
 
 class _Hits:

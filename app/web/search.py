@@ -28,6 +28,10 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,40}")
 _KINDS = {k.value for k in SearchKind}
 Raw = Annotated[str, Query()]  # no length limits: a long value is a notice, not a 422 page
 PageOfHits = Annotated[Paging, Depends(paging(PAGE_SIZE, PAGE_SIZE, lenient=True))]
+_CAPPED = lazy(
+    "Many texts hold these words: the hits shown are the best among the newest of them. "
+    "Add a word, a phrase or a filter to narrow the search."
+)
 _NO_SUCH = {
     "event": lazy("There is no event “%(value)s”; searching all of them."),
     "recording": lazy("There is no recording “%(value)s”; searching all of them."),
@@ -70,7 +74,7 @@ def results(
     notices = _checked(form)
     while True:
         try:
-            hits, next_key = service.search(
+            hits, next_key, capped = service.search(
                 session,
                 q=form.q,
                 event=form.event or None,
@@ -88,6 +92,8 @@ def results(
             notices.append(str(_NO_SUCH[name]) % {"value": getattr(form, name)})
             setattr(form, name, "")
         else:
+            if capped:
+                notices.append(str(_CAPPED))
             return hits, next_key, notices
 
 
