@@ -4,6 +4,7 @@ import argparse
 import getpass
 import json
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -95,7 +96,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
     consumer = None if settings.jobs_url else _jobs(settings).start_in_process()
     print(f"Session Navigator on {address}/", flush=True)
     try:
-        uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers)
+        if args.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            config = uvicorn.Config(
+                "app.main:app", host=args.host, port=args.port, workers=args.workers
+            )
+            # uvicorn binds the workers' shared socket with protocol 0, so asyncio leaves Nagle's
+            # algorithm on for the connections it accepts (a keep-alive client got 23 req/s, not
+            # 731); Linux hands the listening socket's TCP_NODELAY to each accepted connection.
+            listening = config.bind_socket()
+            listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            Multiprocess(config, sockets=[listening]).run()
+        else:
+            uvicorn.run("app.main:app", host=args.host, port=args.port)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)  # a job in hand stops after its current chunk

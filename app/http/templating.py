@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from starlette.datastructures import URL
 from starlette.responses import HTMLResponse
 
 from app import i18n, links
 from app.http import csrf
 from app.http.auth import UPLOADS
+from app.http.static import manifest
 from app.models import Role
 from app.services import citations
 from app.services.accounts import at_least
@@ -36,6 +38,20 @@ _env.filters["number"] = i18n.number
 _env.filters["language_name"] = i18n.language_name
 _env.filters["date_range"] = i18n.date_range
 _env.globals["links"] = links
+
+
+@pass_context
+def _url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
+    """Starlette's `url_for`, with static files under their content fingerprint."""
+    url = context["request"].url_for(name, **path_params)
+    return manifest().fingerprinted(url, path_params["path"]) if name == "static" else url
+
+
+_env.globals["url_for"] = _url_for
+# The import map goes in every page's head, before any module; `modulepreload(entry)` asks
+# for a page's whole module graph at once (app/http/static.py).
+_env.globals["importmap"] = manifest().import_map
+_env.globals["modulepreload"] = manifest().modulepreload
 templates = Jinja2Templates(env=_env)
 
 
