@@ -6,7 +6,8 @@ a laptop starts nothing else; `redis://HOST:6379/0` shares one queue between mac
 running `sessionnav worker`. The jobs themselves live in the app's database (app.services.
 transcription): a message only says "work on job N", so a lost message is re-sent when a
 worker starts, and a job whose worker died is queued again (at a worker's start and every
-minute), resuming from its last finished chunk.
+minute), resuming from its last finished chunk. Frame previews (app.services.thumbnails) need
+no row: every minute, and at a worker's start, each media file without them gets a task.
 """
 
 import logging
@@ -20,7 +21,7 @@ from huey.consumer import Consumer
 from app.config import Settings
 from app.db import Database
 from app.models import JobState, Recording
-from app.services import access, transcriber, transcription
+from app.services import access, media, thumbnails, transcriber, transcription
 
 QUEUE = "sessionnav"
 QUEUE_FILE = "jobs.sqlite"  # in the data folder, beside the database
@@ -50,6 +51,9 @@ class Jobs:
         self.stopping = lambda: False  # a consumer's stop flag, once one runs
         self._transcribe = self.huey.task(name="transcribe")(self.transcribe)
         self.huey.periodic_task(crontab(), name="recover")(self.recover)
+        # Before queued transcripts: a few seconds each, and the page looks better with them.
+        self._thumbnails = self.huey.task(name="thumbnails", priority=10)(self.thumbnails)
+        self.huey.periodic_task(crontab(), name="previews")(self.queue_thumbnails)
 
     @cached_property
     def database(self) -> Database:
@@ -86,9 +90,27 @@ class Jobs:
             self.enqueue(job_id)
         return again
 
+    def thumbnails(self, media_path: str) -> None:
+        """The task: make a media file's frame previews, unless they are made already (a
+        failure is tried again a minute later, unless the file has no video)."""
+        if thumbnails.make(thumbnails.locate(self.settings, media_path)):
+            log.info("frame previews made for %s", media_path)
+
+    def queue_thumbnails(self) -> list[str]:
+        """Queue a task for each media file that has no frame previews yet, unless one waits."""
+        with self.database.unit_of_work(write=False) as session:
+            paths = media.referenced_paths(session)
+        waiting = {t.args[0] for t in self.huey.pending() if t.name == "thumbnails"}
+        wanted = [p for p in thumbnails.pending(self.settings, paths) if p not in waiting]
+        for media_path in wanted:
+            self._thumbnails(media_path)
+        return wanted
+
     def consumer(self, workers: int = 1) -> Consumer:
-        """A consumer with `workers` threads; jobs left by a dead worker are queued first."""
+        """A consumer with `workers` threads; jobs left by a dead worker are queued first,
+        then the frame previews that are missing."""
         self.recover(queued_too=True)
+        self.queue_thumbnails()
         consumer = self.huey.create_consumer(workers=workers, max_delay=2.0)
         # Both SIGINT (huey's graceful one) and SIGTERM (what service managers send) stop it
         # after the chunk in hand; a second signal stops at once. (huey makes one of them abrupt.)

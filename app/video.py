@@ -7,6 +7,8 @@ import math
 import mimetypes
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -243,42 +245,75 @@ def ensure_placeholder(path: Path, duration: float, **kw) -> bool:
     return True
 
 
-def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640, shown: bool = False) -> bytes:
-    """JPEG of the first frame at or after `seconds` (the last frame past the end).
-
-    shown=True picks the frame on screen at `seconds` instead (the last at or before it), as a
-    viewer paused there sees it: what a preview of a shared moment should show.
-    """
+@contextmanager
+def _video_stream(
+    path: Path,
+) -> Iterator[tuple[av.container.InputContainer, av.video.stream.VideoStream, Fraction]]:
+    """The open file, its first video stream and the stream's media time 0 (its first
+    timestamp, which need not be 0); PyAV's failures become InvalidMedia."""
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
                 raise InvalidMedia(_("file has no video stream"))
             stream = container.streams.video[0]
             assert stream.time_base is not None  # demuxed streams always have one
-            # Media time 0 is the stream's first timestamp, which need not be 0.
-            start = (stream.start_time or 0) * stream.time_base
-            target = start + Fraction(max(seconds, 0.0))
-            # Seek to the keyframe before the target, then decode forward to it.
-            container.seek(int(target / stream.time_base), stream=stream, backward=True)
-            chosen = None
-            for frame in container.decode(stream):
-                at = frame.pts * stream.time_base if frame.pts is not None else None
-                if shown and chosen is not None and at is not None and at > target:
-                    break
-                chosen = frame
-                if not shown and at is not None and at >= target:
-                    break
-            if chosen is None:
-                raise InvalidMedia(_("no decodable video frame"))
-            image = chosen.to_image()
+            yield container, stream, (stream.start_time or 0) * stream.time_base
     except FileNotFoundError:
         raise
     except (av.FFmpegError, UnicodeDecodeError) as exc:
         raise InvalidMedia(_("not a video file PyAV can read")) from exc
+
+
+def _seek(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, target: Fraction
+) -> None:
+    """Seek to the keyframe at or before `target` (stream time)."""
+    assert stream.time_base is not None
+    container.seek(int(target / stream.time_base), stream=stream, backward=True)
+
+
+def frame_jpeg(path: Path, seconds: float, *, max_width: int = 640, shown: bool = False) -> bytes:
+    """JPEG of the first frame at or after `seconds` (the last frame past the end).
+
+    shown=True picks the frame on screen at `seconds` instead (the last at or before it), as a
+    viewer paused there sees it: what a preview of a shared moment should show.
+    """
+    with _video_stream(path) as (container, stream, start):
+        assert stream.time_base is not None  # checked by _video_stream
+        target = start + Fraction(max(seconds, 0.0))
+        _seek(container, stream, target)  # then decode forward to the target
+        chosen = None
+        for frame in container.decode(stream):
+            at = frame.pts * stream.time_base if frame.pts is not None else None
+            if shown and chosen is not None and at is not None and at > target:
+                break
+            chosen = frame
+            if not shown and at is not None and at >= target:
+                break
+        if chosen is None:
+            raise InvalidMedia(_("no decodable video frame"))
+        image = chosen.to_image()
     image.thumbnail((max_width, image.height))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def keyframes(path: Path, times: Iterable[float], *, width: int) -> Iterator[Image.Image]:
+    """For each of `times`, the keyframe before it, `width` px wide: a cheap picture of that
+    moment (a keyframe decoded per time, none of the frames between; at most a group of
+    pictures early, KEYFRAME_SECONDS on the placeholder, whose keyframes fall on its 10 s)."""
+    with _video_stream(path) as (container, stream, start):
+        context = stream.codec_context
+        ratio = context.sample_aspect_ratio or 1
+        height = 2 * max(1, round(width * context.height / (context.width * ratio) / 2))
+        context.skip_frame = "NONKEY"  # the decoder drops every other frame unread
+        for seconds in times:
+            _seek(container, stream, start + Fraction(max(seconds, 0.0)))
+            frame = next(container.decode(stream), None)
+            if frame is None:
+                raise InvalidMedia(_("no decodable video frame"))
+            yield frame.reformat(width=width, height=height).to_image()
 
 
 def _audio_stream(container: av.container.InputContainer) -> av.AudioStream:
