@@ -52,7 +52,7 @@ def test_importing_a_voice_tagged_transcript_derives_the_turns(client, transcrib
     assert faina["speaker_name"] == "Faina Filina"
     assert (faina["start_tc"], faina["end_tc"]) == ("2:20:20", "2:20:26")
     assert faina["source"] == "transcript"
-    assert faina["url"] == f"/r/{transcribed}?t=8420"
+    assert faina["url"] == f"/r/{transcribed}?t=2h20m20s"
 
 
 def test_a_pause_over_three_seconds_or_an_unnamed_cue_ends_a_turn(client, make_recording):
@@ -238,10 +238,13 @@ def test_the_navigator_draws_the_lane_with_named_seeking_blocks(anonymous, trans
     assert [(b.speaker.slug, b.start, b.end) for b in lane.blocks] == [ADA, FAINA, ADA_AGAIN]
     assert [s.name for s in lane.speakers] == ["Ada Lovelace", "Faina Filina"]
     html = page.text
-    assert re.search(
-        rf'<a class="c1" href="/r/{transcribed}\?t=8420" style="left:[\d.]+%;width:[\d.]+%" '
-        r'title="Faina Filina, 2:20:20 to 2:20:26"></a>',
+    assert re.search(  # drawn (turns.js makes it a link), and a link in the list under the lane
+        rf'<span class="c1" data-href="/r/{transcribed}\?t=[^"]+" data-start="8420.0" '
+        r'style="left:[\d.]+%;width:[\d.]+%" title="Faina Filina, 2:20:20 to 2:20:26"></span>',
         html,
+    )
+    assert re.search(
+        rf'<a href="/r/{transcribed}\?t=[^"]+">Faina Filina, 2:20:20 to 2:20:26</a>', html
     )
     assert 'role="group" aria-labelledby="turns-h"' in html
     assert '<li class="c0"><a href="/speakers/ada-lovelace">Ada Lovelace</a></li>' in html
@@ -307,7 +310,7 @@ def test_an_editor_adds_a_turn_with_the_form(browser_as, client, transcribed):
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/r/{transcribed}?t=8700#turns"
+    assert response.headers["location"] == f"/r/{transcribed}?t=2h25m#turns"
     assert ("mikhail-yugay", 8700, 8760) in _turns(client, transcribed)
 
 
@@ -362,7 +365,8 @@ def test_an_editor_corrects_and_deletes_a_turn_with_the_forms(
         follow_redirects=False,
     )
     assert (
-        saved.status_code == 303 and saved.headers["location"] == f"/r/{transcribed}?t=8419#turns"
+        saved.status_code == 303
+        and saved.headers["location"] == f"/r/{transcribed}?t=2h20m19s#turns"
     )
     assert ("faina-filina", 8419, 8430) in _turns(client, transcribed)
     gone = browser.post(f"/turns/{faina}/delete", params=token, follow_redirects=False)
@@ -391,9 +395,9 @@ def test_the_forms_need_an_editor_and_the_csrf_token(browser_as, transcribed, sn
 def test_the_speaker_page_lists_their_turns_as_deep_links(anonymous, client, transcribed):
     page = anonymous.get("/speakers/faina-filina")
     assert "When they spoke" in page.text
-    assert f'<a href="/r/{transcribed}?t=8420">2:20:20–2:20:26</a>' in page.text
+    assert f'<a href="/r/{transcribed}?t=2h20m20s">2:20:20–2:20:26</a>' in page.text
     ada = anonymous.get("/speakers/ada-lovelace").text
     assert ada.count(f'href="/r/{transcribed}?t=') == 2
     assert client.patch(f"/api/v1/recordings/{transcribed}", json={"published": False}).is_success
-    assert f"/r/{transcribed}?t=8420" not in anonymous.get("/speakers/faina-filina").text
+    assert f"/r/{transcribed}?t=2h20m20s" not in anonymous.get("/speakers/faina-filina").text
     assert "No turns known yet" in anonymous.get("/speakers/faina-filina").text

@@ -1,10 +1,20 @@
-// The who-spoke-when lane and the editor's turn forms (_turns_lane.html). A block is a link to
-// its start; here it seeks instead. The lane is one Tab stop walked with the arrow keys, Home
-// and End (roving tabindex); hover or focus shows a block's speaker and times under the lane.
+// The who-spoke-when lane and the editor's turn forms (_turns_lane.html). The server only draws
+// the blocks (too narrow to point at); here each becomes a link that seeks to its start. The
+// lane is one Tab stop walked with the arrow keys, Home and End (roving tabindex); hover or
+// focus shows a block's speaker and times under the lane.
 // The editor's "Set start/end to current time" buttons are set_time.js's.
 import { wireTimeButtons } from "./set_time.js";
 
-const startOf = (block) => Number(new URL(block.href).searchParams.get("t"));
+const startOf = (block) => Number(block.dataset.start);
+
+// The drawn block as a link (its name the title) to the page at its start.
+function asLink(block) {
+  const link = document.createElement("a");
+  for (const { name, value } of block.attributes) if (name !== "data-href") link.setAttribute(name, value);
+  link.href = block.dataset.href;
+  block.replaceWith(link);
+  return link;
+}
 
 export function enhanceTurns(player) {
   const lane = document.getElementById("lane");
@@ -14,7 +24,7 @@ export function enhanceTurns(player) {
 }
 
 function enhanceLane(lane, player) {
-  const blocks = [...lane.querySelectorAll("a")];
+  const blocks = [...lane.querySelectorAll("[data-href]")].map(asLink);
   const caption = document.getElementById("lane-now");
   const show = (block) => (caption.textContent = block?.title ?? "");
   const rove = (block) => {

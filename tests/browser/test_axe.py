@@ -20,31 +20,7 @@ pytestmark = pytest.mark.browser
 # Violations still there in files being reworked elsewhere: (state, viewport, rule) -> what to
 # fix. Each is a strict expected failure, so the suite says when it is fixed: then remove the
 # entry. Nothing else is excused.
-TRACK = (
-    "the timeline slider #track (role=slider, navigator.html/timeline.js) holds the session"
-    " links (made tabindex=-1 aria-hidden, still focusable content of a slider): move the links"
-    " out of the slider, e.g. a list beside it, or give the slider an element of its own"
-)
-LANE = (
-    "without JavaScript, the who-spoke-when lane's turns (#lane > a, _turns_lane.html and"
-    " app.css .lane) are links a few pixels wide side by side: give each at least 24x24 px of"
-    " target (min-width/height or spacing), or make them non-links without JavaScript"
-)
-EXPECTED: dict[tuple[str, str, str], str] = {
-    **{
-        (state, viewport, "nested-interactive"): TRACK
-        for state in (
-            "/r/{recording}",
-            "/r/{recording}/s/{segment}",
-            "/a/{annotation}",
-            "refused annotation",
-            "Russian",
-        )
-        for viewport in ("desktop", "phone")
-    },
-    ("no JavaScript", "desktop", "target-size"): LANE,
-    ("no JavaScript", "phone", "target-size"): LANE,
-}
+EXPECTED: dict[tuple[str, str, str], str] = {}
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
