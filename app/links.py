@@ -3,13 +3,20 @@
 from urllib.parse import quote, urlencode
 
 from app.models import MediaKind, Recording
-from app.timecodes import TimeRange, format_range
+from app.timecodes import format_compact
+
+
+def t_value(start: float, end: float | None = None) -> str:
+    """A link's `t` in the readable form people type and read (`2h33m`, `2h33m10s`,
+    `2h33m,2h35m`); app.timecodes parses it like any other §4 form. static/js/util.js tValue
+    writes the same."""
+    return format_compact(start) + ("" if end is None else f",{format_compact(end)}")
 
 
 def _with_t(path: str, start: float | None, end: float | None = None) -> str:
     if start is None:
         return path
-    return f"{path}?{urlencode({'t': format_range(TimeRange(start, end))}, safe=',')}"
+    return f"{path}?{urlencode({'t': t_value(start, end)}, safe=',')}"
 
 
 def recording_url(slug: str, start: float | None = None, end: float | None = None) -> str:
@@ -97,3 +104,20 @@ def search_url(**params: str | None) -> str:
     """The search page; empty parameters are left out."""
     kept = {k: v for k, v in params.items() if v}
     return "/search" + (f"?{urlencode(kept)}" if kept else "")
+
+
+def live_url(slug: str) -> str:
+    """The recording's stream of live updates (Server-Sent Events, app/web/live.py)."""
+    return f"/r/{quote(slug)}/live"
+
+
+def thumbnails_url(slug: str) -> str:
+    """The WebVTT file of a recording's frame previews (app.services.thumbnails)."""
+    return f"/r/{quote(slug)}/thumbnails.vtt"
+
+
+def sprite_ref(key: str) -> str:
+    """A previews sprite as their WebVTT file names it: relative to thumbnails_url, so the file
+    made once per media file serves every recording that plays it, under any slug; `v` names
+    the file's version, so the sprite can be cached for good."""
+    return f"thumbnails.jpg?v={key}"

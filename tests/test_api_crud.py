@@ -84,7 +84,7 @@ def test_annotation_lifecycle(client, rec):
         "exact",
     )
     assert a["tags"] == ["export", "policy"]
-    assert a["links"] == {"permalink": f"/a/{a['id']}", "navigator": f"/r/{rec}?t=2400.25,2460"}
+    assert a["links"] == {"permalink": f"/a/{a['id']}", "navigator": f"/r/{rec}?t=40m0.25s,41m"}
     updated = client.patch(f"/api/v1/annotations/{a['id']}", json={"text": "edited", "tags": []})
     assert (updated.json()["text"], updated.json()["tags"]) == ("edited", [])
     assert client.delete(f"/api/v1/annotations/{a['id']}").status_code == 204

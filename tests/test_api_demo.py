@@ -77,7 +77,7 @@ def test_an_editor_places_an_unplaced_quote(client, demo):
     body = placed.json()
     assert (body["placement"], body["start"], body["start_tc"]) == ("exact", 23000.5, "6:23:20.500")
     assert body["segment"] == "panel"
-    assert body["links"]["navigator"] == f"/r/{demo}?t=23000.5"
+    assert body["links"]["navigator"] == f"/r/{demo}?t=6h23m20.5s"
 
 
 def test_demo_recording_plays_the_placeholder_video(client, demo):

@@ -134,7 +134,7 @@ def test_voice_tags_import_and_their_speakers_appear(client, rec):
         ("ada-lovelace", "0:00:05"),
         (None, "0:00:09.500"),
     ]
-    assert cues[1]["url"] == f"/r/{rec}?t=5"
+    assert cues[1]["url"] == f"/r/{rec}?t=5s"
 
 
 def test_text_and_json_bodies_are_accepted(client, rec):

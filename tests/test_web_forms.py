@@ -35,7 +35,7 @@ def test_form_post_creates_and_redirects_to_the_moment(client, demo):
     )
     assert response.status_code == 303
     location = response.headers["location"]
-    found = re.fullmatch(rf"/r/{demo}\?t=8405,8430#annotation-(\d+)", location)
+    found = re.fullmatch(rf"/r/{demo}\?t=2h20m5s,2h20m30s#annotation-(\d+)", location)
     assert found
     stored = client.get(f"/api/v1/annotations/{found[1]}").json()
     assert (stored["start"], stored["end"], stored["kind"]) == (8405, 8430, "quote")
@@ -151,7 +151,7 @@ def test_place_form_pins_an_unplaced_quote(client, demo):
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/r/{demo}?t=9600#annotation-{quote_id}"
+    assert response.headers["location"] == f"/r/{demo}?t=2h40m#annotation-{quote_id}"
     stored = client.get(f"/api/v1/annotations/{quote_id}").json()
     assert (stored["start"], stored["placement"]) == (9600, "exact")
     refused = client.post(

@@ -213,7 +213,10 @@ def test_placement_proposal_is_accepted_with_one_click(client, transcribed):
         follow_redirects=False,
     )
     assert accepted.status_code == 303
-    assert accepted.headers["location"] == f"/r/{transcribed}?t=8420,8426#annotation-{quote['id']}"
+    assert (
+        accepted.headers["location"]
+        == f"/r/{transcribed}?t=2h20m20s,2h20m26s#annotation-{quote['id']}"
+    )
     placed = client.get(f"/api/v1/annotations/{quote['id']}").json()
     assert (placed["start"], placed["end"], placed["placement"]) == (8420, 8426, "exact")
 

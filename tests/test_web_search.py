@@ -19,14 +19,14 @@ def test_finds_a_quote_a_cue_and_a_speaker_each_linking_to_its_moment(client, tr
     client.patch(f"/api/v1/annotations/{quote['id']}", json={"start": 18500})
 
     [hit] = _hits(client.get("/search?q=tolerant"))
-    assert (hit.kind.value, hit.url) == ("quote", f"/r/{transcribed}?t=18500")
+    assert (hit.kind.value, hit.url) == ("quote", f"/r/{transcribed}?t=5h8m20s")
     page = client.get("/search?q=tolerant")
-    assert f'<a class="hit-link" href="/r/{transcribed}?t=18500">' in page.text
+    assert f'<a class="hit-link" href="/r/{transcribed}?t=5h8m20s">' in page.text
     assert "<mark>tolerant</mark>" in page.text
     assert "Clusters Open Boundaries 2019: conference debates" in page.text  # recording title
 
     [cue] = _hits(client.get("/search?q=interdisciplinary&kind=cue"))
-    assert cue.url == f"/r/{transcribed}?t=8422"
+    assert cue.url == f"/r/{transcribed}?t=2h20m22s"
 
     speakers = _hits(client.get("/search?q=Sviridova&kind=speaker"))
     assert [h.url for h in speakers] == ["/speakers/maya-sviridova"]

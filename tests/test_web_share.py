@@ -25,7 +25,7 @@ def test_moment_tags_name_session_time_and_speakers(client, demo, settings):
     title = _meta(text, "og:title")
     assert title.startswith("Round table \"The world's biomedical clusters") and "2:32:30" in title
     assert "Faina Filina" in _meta(text, "og:description")
-    assert _meta(text, "og:url") == f"{SITE}/r/{demo}?t=9150"
+    assert _meta(text, "og:url") == f"{SITE}/r/{demo}?t=2h32m30s"
     assert _meta(text, "og:image") == f"{SITE}/r/{demo}/frame.jpg?t=9150"
     assert _meta(text, "twitter:card") == "summary_large_image"
     assert _meta(text, "twitter:title") == title
@@ -80,10 +80,10 @@ def _oembed(client, url: str, **params):
 @pytest.mark.parametrize(
     ("path", "embed_t"),
     [
-        ("/r/{demo}?t=2h20m,2h21m", "8400,8460"),
-        ("/r/{demo}#t=8400,8460", "8400,8460"),
-        ("/r/{demo}/s/round-table?t=12m30s", "9150"),
-        ("/r/{demo}/s/panel", "18165"),
+        ("/r/{demo}?t=2h20m,2h21m", "2h20m,2h21m"),
+        ("/r/{demo}#t=8400,8460", "2h20m,2h21m"),
+        ("/r/{demo}/s/round-table?t=12m30s", "2h32m30s"),
+        ("/r/{demo}/s/panel", "5h2m45s"),
     ],
 )
 def test_oembed_keeps_start_and_end(client, demo, settings, path, embed_t):
@@ -103,7 +103,7 @@ def test_oembed_for_an_annotation_and_size_limits(client, demo, settings):
     ).json()
     body = _oembed(client, f"{SITE}/a/{created['id']}", maxwidth=320).json()
     assert (body["width"], body["height"]) == (320, 180)
-    assert f"/embed/r/{demo}?t=100,160" in body["html"]
+    assert f"/embed/r/{demo}?t=1m40s,2m40s" in body["html"]
     assert "<b>" not in body["html"]
 
 
@@ -136,7 +136,7 @@ def test_links_name_the_configured_site_when_one_is_set(settings, database, demo
     public = settings.model_copy(update={"base_url": "https://talks.example.org/"})
     with TestClient(create_app(public, database)) as client:
         text = client.get(f"/r/{demo}?t=2h32m30s").text
-        assert _meta(text, "og:url") == f"https://talks.example.org/r/{demo}?t=9150"
+        assert _meta(text, "og:url") == f"https://talks.example.org/r/{demo}?t=2h32m30s"
         asked = f"https://talks.example.org/r/{demo}?t=2h20m"
         assert client.get("/oembed", params={"url": asked}).status_code == 200
         other = f"{SITE}/r/{demo}"

@@ -3,6 +3,7 @@ link to its second, the playing cue marked, a <track> for captions, user text es
 
 import re
 
+from app import links
 from app.web import navigator
 
 
@@ -22,7 +23,7 @@ def test_cues_around_t_link_to_their_second_and_the_playing_one_is_marked(client
     )
     assert current and float(current[2]) == 8420
     assert 'data-start="8420.0" data-end="8422.0"' in page.text
-    assert f'<a href="/r/{transcribed}?t=8420">' in page.text
+    assert f'<a href="/r/{transcribed}?t=2h20m20s">' in page.text
     assert '<b class="who">Faina Filina</b>' in page.text
     assert '<b class="who">Ada Lovelace</b>' in page.text  # created by the import
     cues = page.context["transcript"].cues
@@ -58,7 +59,7 @@ def test_a_long_transcript_is_windowed_with_earlier_and_later_links(client, demo
     assert len(shown) == navigator.CUES_BEFORE + navigator.CUES_AFTER
     assert shown[0] == 1200 - navigator.CUES_BEFORE + 1 and shown[-1] == 1200 + navigator.CUES_AFTER
     window = page.context["transcript"]
-    assert f'href="/r/{demo}?t={int(window.earlier)}#transcript"' in page.text
-    assert f'href="/r/{demo}?t={int(window.later)}#transcript"' in page.text
+    assert f'href="{links.recording_url(demo, window.earlier)}#transcript"' in page.text
+    assert f'href="{links.recording_url(demo, window.later)}#transcript"' in page.text
     first = client.get(f"/r/{demo}?t=0").context["transcript"]
     assert first.earlier is None and first.cues[0].start == 1000

@@ -5,6 +5,7 @@ shown again with what was typed and what was wrong (4xx). The CSRF token travels
 form's action URL and is checked before the body is read (app.http.csrf).
 """
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Form, Request
@@ -26,9 +27,9 @@ from app.services import access, placement, transcripts
 from app.services import annotation_views as views
 from app.services import annotations as annotation_service
 from app.services import recordings as recording_service
-from app.timecodes import TimecodeError, parse_time
+from app.timecodes import TimecodeError, parse_range, parse_time
 from app.web import navigator
-from app.web.moments import Moment
+from app.web.moments import Moment, resolve
 from app.web.pages import navigator_page
 
 router = make_router(include_in_schema=False)
@@ -47,6 +48,7 @@ class AnnotationForm(BaseModel):
     reply_to: str = Field("", max_length=12)
     source_title: str = Field("", max_length=2000)  # the API shape says how long it may be
     source_url: str = Field("", max_length=4000)
+    at: str = Field("", max_length=100)  # where the page was when it was sent (form_moment)
 
     def seconds(self, name: str) -> float | None:
         typed = getattr(self, name).strip()
@@ -82,6 +84,20 @@ class AnnotationForm(BaseModel):
 class PlaceForm(BaseModel):
     start: str = Field("", max_length=100)
     end: str = Field("", max_length=100)
+    at: str = Field("", max_length=100)
+
+
+def form_moment(values: dict, duration: float | None) -> Moment:
+    """Where a form's page opens, refused or not: where the viewer was when sending it (the
+    hidden `at`), else at the typed start, else at the beginning. One that cannot be read is
+    passed over quietly: a refused form's own message says what was wrong."""
+    for typed in (values.get("at"), values.get("start")):
+        try:
+            parse_range(typed or "", clamp=True)
+        except TimecodeError:
+            continue
+        return replace(resolve(typed, duration=duration), notice=None)
+    return Moment(0.0)
 
 
 def _back(session: Session, annotation: Annotation, user: User) -> RedirectResponse:
@@ -97,19 +113,14 @@ def _form_status(error: DomainError) -> int:
 def _refused_on_navigator(
     request: Request, slug: str, values: dict, error: DomainError
 ) -> FormRefused:
-    """The navigator again at the typed start, the annotate form keeping what was typed."""
+    """The navigator again where the viewer was, the annotate form keeping what was typed."""
 
     def page(session: Session) -> HTMLResponse:
         recording = recording_service.get(session, slug=slug, viewer=request.state.user)
-        try:
-            start = parse_time(values.get("start") or "0")
-        except TimecodeError:
-            start = 0.0
-        if recording.duration is not None:
-            start = min(start, recording.duration)
+        moment = form_moment(values, recording.duration)
         form = navigator.AnnotateForm(values, error.message, (error.field or "").split(".")[0])
         return navigator_page(
-            request, session, recording, Moment(start), form=form, status_code=_form_status(error)
+            request, session, recording, moment, form=form, status_code=_form_status(error)
         )
 
     return FormRefused(error, page)

@@ -33,7 +33,7 @@ from app.timecodes import (
     parse_fragment,
     parse_range,
 )
-from app.web.moments import resolve
+from app.web.moments import Moment, resolve
 
 router = make_router(include_in_schema=False)
 PROVIDER = "Session Navigator"
@@ -63,7 +63,12 @@ def canonical_path(ctx: dict[str, Any]) -> str:
     if focus is not None:
         offset = moment.start - focus.start
         return links.segment_url(rec.slug, focus.slug, offset if offset > 0 else None)
-    return links.recording_url(rec.slug, moment.start or None, moment.end)
+    return links.recording_url(rec.slug, _start(moment), moment.end)
+
+
+def _start(moment: Moment) -> float | None:
+    """A link's start: none at the very beginning, unless a range starts there."""
+    return moment.start if moment.start or moment.end else None
 
 
 def meta_for_moment(request: Request, ctx: dict[str, Any]) -> dict[str, str | None]:
@@ -104,6 +109,7 @@ def meta_for_moment(request: Request, ctx: dict[str, Any]) -> dict[str, str | No
         "url": url,
         "image": preview_image(request, rec, moment.start),
         "oembed": absolute(request, links.oembed_url(url)),
+        "embed": links.embed_url(rec.slug, _start(moment), moment.end),
     }
 
 
@@ -173,7 +179,7 @@ def _page_moment(session: Session, viewer: User | None, path: str, query: str, f
     rec = recording_service.get(session, slug=match["rec"], viewer=viewer)
     if match["seg"]:
         seg = segment_service.get(session, recording=rec, slug=match["seg"])
-        return rec, seg.title, resolve(raw, duration=rec.duration, offset=seg.start)
+        return rec, seg.title, resolve(raw, duration=rec.duration, segment=seg)
     return rec, rec.title, resolve(raw, duration=rec.duration)
 
 
@@ -202,7 +208,7 @@ def oembed(
     height = round(width * 9 / 16)
     if maxheight and height > maxheight:
         height, width = maxheight, round(maxheight * 16 / 9)
-    src = absolute(request, links.embed_url(rec.slug, moment.start or None, moment.end))
+    src = absolute(request, links.embed_url(rec.slug, _start(moment), moment.end))
     full_title = _("%(title)s at %(moment)s") % {"title": title, "moment": moment.label}
     frame_html = (
         f'<iframe src="{html.escape(src)}" width="{width}" height="{height}" '

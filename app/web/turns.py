@@ -1,8 +1,8 @@
 """The editor's speaker-turn forms on the navigator (PRODUCT §6c "who spoke when"): add a
 turn, correct one's times, delete one. Plain forms with the CSRF token in their action URL;
-a success answers 303 to the navigator at the turn, a refusal shows the navigator again at the
-typed start with the form keeping what was typed and the field at fault marked (4xx), after the
-request's unit of work has rolled back."""
+a success answers 303 to the navigator at the turn, a refusal shows the navigator again where the
+viewer was, the form keeping what was typed, the field at fault marked and the focus on the
+message (4xx), after the request's unit of work has rolled back."""
 
 from typing import Annotated
 
@@ -22,10 +22,8 @@ from app.models import Recording, SpeakerTurn
 from app.schemas import TurnCreate, TurnUpdate
 from app.services import recordings as recording_service
 from app.services import turns as turn_service
-from app.timecodes import TimecodeError, parse_time
 from app.web import navigator
-from app.web.forms import AnnotationForm
-from app.web.moments import Moment
+from app.web.forms import AnnotationForm, form_moment
 from app.web.pages import navigator_page
 
 router = make_router(include_in_schema=False)
@@ -37,6 +35,7 @@ class TurnForm(BaseModel):
     speaker: str = Field("", max_length=100)
     start: str = Field("", max_length=100)
     end: str = Field("", max_length=100)
+    at: str = Field("", max_length=100)  # where the page was when it was sent
 
     def times(self) -> dict[str, float]:
         typed = AnnotationForm(start=self.start, end=self.end)  # the one reading of form times
@@ -56,20 +55,16 @@ def _at_turn(recording: Recording, turn: SpeakerTurn) -> RedirectResponse:
 
 
 def _refused(request: Request, slug: str, values: dict, error: DomainError) -> FormRefused:
-    """The navigator again at the typed start (else the beginning), the refused form kept."""
+    """The navigator again where the viewer was (else at the typed start), the refused form
+    kept."""
 
     def page(session: Session) -> HTMLResponse:
         recording = recording_service.get(session, slug=slug, viewer=request.state.user)
-        try:
-            start = parse_time(values.get("start") or "0", clamp=True)
-        except TimecodeError:
-            start = 0.0
-        if recording.duration is not None:
-            start = min(start, recording.duration)
+        moment = form_moment(values, recording.duration)
         form = navigator.AnnotateForm(values, error.message, (error.field or "").split(".")[0])
         status = error.status_code if 400 <= error.status_code < 500 else 422
         return navigator_page(
-            request, session, recording, Moment(start), turn_form=form, status_code=status
+            request, session, recording, moment, turn_form=form, status_code=status
         )
 
     return FormRefused(error, page)

@@ -39,7 +39,7 @@ from app.services.exports import event_json
 from app.sizes import MAX_IMPORT_BODY_BYTES
 from app.textfiles import decode
 from app.timecodes import TimecodeError, format_time, parse_time
-from app.web.moments import Moment
+from app.web.forms import form_moment
 
 router = make_router(include_in_schema=False, default_response_class=HTMLResponse)
 SPEAKER_ROWS = 8  # speaker lines a session form offers (more through the API)
@@ -193,6 +193,7 @@ class RecordingForm(BaseModel):
     duration: str = Field("", max_length=100)
     language: str = Field("", max_length=40)
     published: str = Field("", max_length=10)
+    at: str = Field("", max_length=100)  # where the player was when it was sent (form_moment)
 
 
 def _recording_form(request: Request, recording: Recording, values: dict, extra: dict):
@@ -200,7 +201,7 @@ def _recording_form(request: Request, recording: Recording, values: dict, extra:
         "recording": recording,
         "values": values,
         "media_src": links.media_src(recording),
-        "moment": Moment(0.0),
+        "moment": form_moment(values, recording.duration),
     }
     return _form(request, "recording_form.html", ctx, extra)
 
@@ -233,7 +234,7 @@ def update_recording(
     try:
         if form.published not in ("true", "false"):
             raise Invalid(_("published: choose published or draft"), field="published")
-        changes = _given(values) | {
+        changes = _given(form.model_dump(exclude={"at"})) | {
             "duration": _seconds("duration", form.duration),
             "published": form.published == "true",
         }
@@ -264,6 +265,7 @@ class SessionForm(BaseModel):
     description: str = Field("", max_length=100_000)
     speaker: list[str] = Field(default_factory=list, max_length=SPEAKER_ROWS)
     role: list[str] = Field(default_factory=list, max_length=SPEAKER_ROWS)
+    at: str = Field("", max_length=100)  # where the player was when it was sent (form_moment)
 
     def fields(self) -> dict[str, Any]:
         if len(self.role) != len(self.speaker):
@@ -295,7 +297,6 @@ def _session_form(
 ) -> HTMLResponse:
     rows = list(zip(values.get("speaker", []), values.get("role", []), strict=False))
     rows += [("", "")] * (SPEAKER_ROWS - len(rows))
-    start = _seconds("start", values.get("start", "")) if not extra.get("error") else None
     ctx = {
         "recording": recording,
         "segment": segment,
@@ -310,7 +311,7 @@ def _session_form(
             if s.parent_id is None and (segment is None or s.id != segment.id)
         ],
         "media_src": links.media_src(recording),
-        "moment": Moment(min(start or 0.0, recording.duration or float("inf"))),
+        "moment": form_moment(values, recording.duration),
     }
     return _form(request, "session_form.html", ctx, extra)
 

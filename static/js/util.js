@@ -17,9 +17,27 @@ export function timeCode(seconds) {
   return formatTime(Math.floor(ms / 1000)) + frac;
 }
 
-// Seconds as a `t` value, like app.timecodes.format_range: "8400", "8400.5".
-export function tValue(seconds) {
-  return String(Math.round(seconds * 1000) / 1000);
+// Seconds in a link's readable `t` form, like app.timecodes.format_compact: "2h33m",
+// "2h33m10s", "1m30s", "0s", "2h20m0.5s"; with `end`, a range "2h33m,2h35m" (app/links.py).
+export function tValue(seconds, end = null) {
+  const ms = Math.round(seconds * 1000);
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor(ms / 60_000) % 60;
+  const rest = ms % 60_000;
+  const s = rest || !(h || m) ? `${rest / 1000}s` : "";
+  const value = (h ? `${h}h` : "") + (m ? `${m}m` : "") + s;
+  return end === null ? value : `${value},${tValue(end)}`;
+}
+
+// Forms that carry the page's moment (a hidden "at": the annotate, place and turn forms, the
+// editing forms) send where the player is when they are sent, so that a refused form opens the
+// page again at that moment rather than where the page had opened.
+export function keepMoment(player) {
+  const send = (event) => {
+    const at = event.target.elements?.namedItem("at");
+    if (at) at.value = tValue(Math.floor(player.currentTime));
+  };
+  document.addEventListener("submit", send, true);
 }
 
 export function announce(message) {

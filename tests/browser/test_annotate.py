@@ -87,7 +87,7 @@ def test_plain_form_without_javascript(open_tab, sign_in, demo):
     page.fill("#a-start", "2:20:10")
     page.fill("#a-text", "Noted without scripts")
     page.click("#annotate button[type=submit]")
-    page.wait_for_url(re.compile(r".*\?t=8410#annotation-\d+$"))
+    page.wait_for_url(re.compile(r".*\?t=2h20m10s#annotation-\d+$"))
     annotation_id = page.url.rpartition("-")[2]
     expect(page.locator(f"#annotation-{annotation_id}")).to_be_visible()
     assert page.locator(f'#marks .mark[data-id="{annotation_id}"]').count() == 1

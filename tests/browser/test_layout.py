@@ -87,4 +87,4 @@ def test_copy_link_to_this_moment(page, demo, live_server):
     page.wait_for_selector("body[data-ready=true]")
     page.keyboard.press("c")
     page.wait_for_function("() => document.getElementById('status').textContent.includes('Copied')")
-    assert page.evaluate("navigator.clipboard.readText()") == f"{live_server}/r/{demo}?t=8400"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{live_server}/r/{demo}?t=2h20m"
