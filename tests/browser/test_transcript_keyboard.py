@@ -12,7 +12,7 @@ FOCUS = """() => {
   return {
     cue: el.closest('#cues li')?.dataset.start ?? null,
     inBox: !!el.closest('#cues-box'),
-    sessions: !!el.closest('#chapters'),
+    annotations: !!el.closest('.annotations-panel'),  // what follows the transcript
     id: el.id,
   };
 }"""
@@ -53,9 +53,9 @@ def _tab_until(page, wanted, key="Tab"):
 def test_the_transcript_is_one_tab_stop_on_the_playing_line(page, transcribed):
     _open(page, f"/r/{transcribed}?t=8400")
     assert page.locator("#cues li").count() > 20
-    stops = _tab_until(page, "sessions")
+    stops = _tab_until(page, "annotations")
     in_transcript = [stop for stop in stops if stop["inBox"]]
-    assert len(in_transcript) == 1  # it was one per line: 35 of the 90 stops to the sessions
+    assert len(in_transcript) == 1  # it was one per line: 35 of the 90 stops past it
     assert in_transcript[0]["cue"] == "8400.0" == page.evaluate(CURRENT)
     assert len(stops) < 60
     assert _tab_until(page, "inBox", key="Shift+Tab")[-1]["cue"] == "8400.0"  # and back
@@ -83,7 +83,7 @@ def test_arrow_keys_move_between_lines_and_enter_plays_from_one(page, transcribe
     page.keyboard.press("Home")
     assert page.evaluate(FOCUS)["cue"] == starts[0]
     # The line last visited is the Tab stop when coming back.
-    _tab_until(page, "sessions")
+    _tab_until(page, "annotations")
     assert _tab_until(page, "inBox", key="Shift+Tab")[-1]["cue"] == starts[0]
 
 
