@@ -1,6 +1,7 @@
 """The ASGI application: `app.main:app`, built by `create_app` so tests can pass settings and
 a database."""
 
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
@@ -17,10 +18,17 @@ from app.db import Database
 from app.http import errors
 from app.http.headers import SecurityHeaders
 from app.http.limits import Limits
-from app.http.middleware import CsrfMiddleware, ReadersLanguage, TooLargeAsOurError
+from app.http.middleware import (
+    Compression,
+    ConditionalGet,
+    CsrfMiddleware,
+    ReadersLanguage,
+    TooLargeAsOurError,
+)
+from app.http.static import MOUNT, STATIC_DIR, FingerprintedFiles, manifest
 from app.http.transaction import Admission
+from app.live import Hub
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Swagger UI's files as fastapi-offline ships them: /docs works without a CDN.
 DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 
@@ -43,17 +51,21 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         wait=settings.queue_seconds,
     )
     app.state.limits = Limits.from_settings(settings)
+    app.state.live = Hub(database)  # live updates: one reader of the changes per worker
+    app.state.live_rendered = OrderedDict()  # app/web/live.py's entries, rendered once
     errors.install(app)
     app.add_middleware(TooLargeAsOurError)
     app.add_middleware(CsrfMiddleware)  # before any body is read
     app.add_middleware(SecurityHeaders, settings=settings)
-    app.add_middleware(ReadersLanguage)  # added last, runs first: errors speak it too
+    app.add_middleware(ReadersLanguage)  # before any answer is made: errors speak it too
+    app.add_middleware(ConditionalGet)  # tags the answer with all its headers, before gzip
+    app.add_middleware(Compression)  # added last, runs first
     app.include_router(api.router)
     app.include_router(transcription_api.router)  # /api/v1/recordings/{recording}/transcription
     app.include_router(transcript_api.files_router)  # /r/{recording}/transcript.vtt|srt
     app.include_router(export_api.files_router)  # /r/{recording}/chapters.vtt, manifest.json...
     app.include_router(web.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(MOUNT, FingerprintedFiles(manifest(), STATIC_DIR), name="static")
     app.mount("/static-offline-docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     # StaticFiles answers Range requests (206) and refuses paths that leave the folder.
     app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")

@@ -420,3 +420,23 @@ class SearchKind(StrEnum):
     annotation = "annotation"
     quote = "quote"
     cue = "cue"
+
+
+class LiveEvent(SQLModel, table=True):
+    """One change to an annotation, kept a little while for the pages open on its recording
+    (PRODUCT §6e): its id is the stream's event id, so a page that lost its connection asks
+    for what came after the last one it saw (Last-Event-ID), on any worker or machine.
+    Who may hear of it is stored with it: the owner always; others only when the annotation
+    is public and not hidden after the change (an update), or was before it (a removal)."""
+
+    __tablename__ = "live_event"
+    __table_args__ = (sa.Index("ix_live_event_recording_id_id", "recording_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", ondelete="CASCADE")
+    annotation_id: int
+    owner_id: int | None = None
+    shown_before: bool = False
+    shown_after: bool = False
+    deleted: bool = False
+    at: datetime = Field(default_factory=utcnow, index=True)

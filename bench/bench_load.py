@@ -33,6 +33,7 @@ Run (from the repository; the first run renders the demo video, `--media-cache` 
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import math
@@ -46,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +76,17 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict]:
+    async def request(
+        self, method: str, path: str, body: bytes | None = None
+    ) -> tuple[int, dict, bytes]:
+        status, headers = await self.send(method, path, body)
+        content = await self.read_body(headers)
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, content
+
+    async def send(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict]:
+        """Write a request and read the answer's head; its body is the caller's to read."""
         if self.writer is None or self.reader.at_eof():  # reopen what the server has closed
             self.close()
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
@@ -83,20 +95,23 @@ class Connection:
             lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
         await self.writer.drain()
-        status, headers = parse_head(await self.reader.readuntil(b"\r\n\r\n"))
-        await self.read_body(headers)
-        if headers.get("connection", "").lower() == "close":
-            self.close()
-        return status, headers
+        return parse_head(await self.reader.readuntil(b"\r\n\r\n"))
 
-    async def read_body(self, headers: dict) -> None:
+    async def read_body(self, headers: dict) -> bytes:
         if "content-length" in headers:
-            await self.reader.readexactly(int(headers["content-length"]))
-        elif headers.get("transfer-encoding", "").lower() == "chunked":
-            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
-                await self.reader.readexactly(size + 2)
+            return await self.reader.readexactly(int(headers["content-length"]))
+        chunks = []
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            while chunk := await self.read_chunk():
+                chunks.append(chunk)
             while await self.reader.readuntil(b"\r\n") != b"\r\n":  # trailers
                 pass
+        return b"".join(chunks)
+
+    async def read_chunk(self) -> bytes:
+        """The next chunk of a chunked body; b"" for its end."""
+        size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+        return (await self.reader.readexactly(size + 2))[:-2] if size else b""
 
     def close(self) -> None:
         if self.writer is not None:
@@ -134,7 +149,7 @@ async def run_client(conn: Connection, next_request, deadline: float, tally: Tal
     while (sent := time.monotonic()) < deadline:
         method, path, body = next_request()
         try:
-            status, headers = await asyncio.wait_for(conn.request(method, path, body), TIMEOUT)
+            status, headers, _ = await asyncio.wait_for(conn.request(method, path, body), TIMEOUT)
         except FAILED as exc:
             conn.close()
             tally.errors["timeout" if isinstance(exc, TimeoutError) else type(exc).__name__] += 1
@@ -151,7 +166,7 @@ async def probe_once(port: int, headers: list[str]) -> tuple[float, float | None
     """(sent, latency, status) of one GET on a fresh connection; None for no answer."""
     conn, sent = Connection(port, headers), time.monotonic()
     try:
-        status, _ = await asyncio.wait_for(conn.request("GET", RECORDING), PROBE_TIMEOUT)
+        status, _, _ = await asyncio.wait_for(conn.request("GET", RECORDING), PROBE_TIMEOUT)
     except FAILED:
         return sent, None, None
     finally:
@@ -187,7 +202,7 @@ async def seed(port: int, headers: list[str], count: int) -> None:
     async def worker(share: int) -> None:
         conn = Connection(port, headers)
         for _ in range(share):
-            status, _ = await asyncio.wait_for(conn.request(*post_request()), TIMEOUT)
+            status, _, _ = await asyncio.wait_for(conn.request(*post_request()), TIMEOUT)
             if status != 201:
                 raise RuntimeError(f"seeding an annotation answered {status}")
         conn.close()
@@ -335,9 +350,11 @@ def app_location(repo: Path, env: dict[str, str]) -> str:
     return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True).stdout
 
 
-def start_server(repo: Path, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+def start_server(
+    repo: Path, env: dict[str, str], port: int, log: Path, workers: int = 1
+) -> subprocess.Popen:
     command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "1"]
+    command += ["--port", str(port), "--workers", str(workers)]
     with log.open("ab") as stderr:
         return subprocess.Popen(
             command, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=stderr
@@ -370,7 +387,13 @@ async def wait_ready(
     raise RuntimeError(f"the server was not ready within {seconds} s")
 
 
-async def bench(args: argparse.Namespace, data: Path, log: Path) -> list[dict]:
+@contextlib.asynccontextmanager
+async def served(
+    args: argparse.Namespace, data: Path, log: Path, workers: int = 1
+) -> AsyncIterator[tuple[subprocess.Popen, int, list[str]]]:
+    """The server on a fresh `data` folder (and database: `args.database` is dropped and
+    created), ready: (its process, its port, `args.header` with an admin's API token).
+    `args.media_cache` is copied in first and filled after the first start."""
     env = server_env(data, args.repo, args.database)
     print(f"serving {app_location(args.repo, env).strip()}; server stderr in {log}")
     if args.database:
@@ -378,15 +401,28 @@ async def bench(args: argparse.Namespace, data: Path, log: Path) -> list[dict]:
     if args.media_cache and args.media_cache.is_dir():
         shutil.copytree(args.media_cache, data / "media", copy_function=link_or_copy)
     port = free_port()
-    server = start_server(args.repo, env, port, log)
+    server = start_server(args.repo, env, port, log, workers)
     try:
         ready = await wait_ready(server, port, args.header, args.startup_timeout)
-        print(f"server answering on port {port} after {ready:.1f} s")
-        args.header += api_token(args.repo, env)
+        print(f"server ({workers} worker(s)) answering on port {port} after {ready:.1f} s")
+        headers = args.header + api_token(args.repo, env)
         if args.media_cache and not (args.media_cache / DEMO_VIDEO).exists():
             shutil.copytree(
                 data / "media", args.media_cache, copy_function=link_or_copy, dirs_exist_ok=True
             )
+        yield server, port, headers
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+async def bench(args: argparse.Namespace, data: Path, log: Path) -> list[dict]:
+    async with served(args, data, log) as (server, port, headers):
+        args.header = headers
         reports = []
         for name in ("list", "post") if args.scenario == "both" else (args.scenario,):
             if name == "list" and args.seed:
@@ -402,13 +438,6 @@ async def bench(args: argparse.Namespace, data: Path, log: Path) -> list[dict]:
             print_report(report, "PostgreSQL" if args.database else "SQLite")
             reports.append(report)
         return reports
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def parse_args() -> argparse.Namespace:

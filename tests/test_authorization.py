@@ -118,12 +118,17 @@ class Sample:
 PASSWORDS = {"password": NEW_PASSWORD, "again": NEW_PASSWORD}
 PROGRAMME = "0:00:10 to 0:00:50 – Welcome"
 SAMPLES: dict[tuple[str, str], Sample] = {
+    # A stream never ends: a bad position ends it at once, after the recording's rule.
+    ("GET", "/r/{recording}/live"): Sample(lambda w: {"params": {"after": "x"}}, ok={422}),
     ("GET", "/api/v1/search"): Sample(lambda w: {"params": {"q": "cluster"}}),
     ("GET", "/search"): Sample(lambda w: {"params": {"q": "cluster"}}),
     ("GET", "/oembed"): Sample(lambda w: {"params": {"url": f"http://testserver/r/{w.rec}"}}),
     ("GET", "/api/v1/recordings/{recording}/segments/at"): Sample(lambda w: {"params": {"t": 9}}),
     ("GET", "/api/v1/annotations/{annotation}/placement"): Sample(annotation="quote"),
     ("GET", "/a/{annotation:int}/placement"): Sample(annotation="quote"),
+    # frame previews are made by a background job, which this world does not run
+    ("GET", "/r/{recording}/thumbnails.vtt"): Sample(ok={404}),
+    ("GET", "/r/{recording}/thumbnails.jpg"): Sample(ok={404}),
     ("POST", "/api/v1/events"): Sample(lambda w: {"json": {"title": "New", "slug": "new"}}),
     ("PATCH", "/api/v1/events/{event}"): Sample(lambda w: {"json": {"title": "Renamed"}}),
     ("DELETE", "/api/v1/events/{event}"): Sample(),

@@ -147,7 +147,10 @@ def _pages(app, ids: dict[str, str]) -> list[str]:
         if not route.endpoint.__module__.startswith("app.web") or route.path in (
             "/oembed",
             "/r/{recording}/frame.jpg",
+            "/r/{recording}/thumbnails.vtt",  # frame previews: files for scripts, not pages
+            "/r/{recording}/thumbnails.jpg",
             "/a/{annotation:int}/item",  # a fragment for scripts: checked as part of its page
+            "/r/{recording}/live",  # a stream of live updates for scripts
         ):
             continue
         path = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: ids[m[1]], context.path)

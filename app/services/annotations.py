@@ -19,7 +19,7 @@ from app.models import (
 )
 from app.pagination import DEFAULT_LIMIT, Key, keyset_page
 from app.schemas import MAX_ID, AnnotationCreate, AnnotationUpdate
-from app.services import access, audit
+from app.services import access, audit, live_events
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
 from app.services.accounts import at_least, require
@@ -210,6 +210,7 @@ def create(
     _set_tags(session, annotation, data.tags)
     session.flush()
     _audit(session, actor, AuditAction.created, annotation)
+    live_events.record(session, annotation, shown_before=False)
     return annotation
 
 
@@ -256,6 +257,7 @@ def update(
         raise Forbidden(_("only its author decides who sees an annotation"), field="visibility")
     recording = session.get(Recording, annotation.recording_id)
     assert recording is not None  # recording_id is a foreign key
+    was_shown = live_events.shown(annotation)
     apply_changes(annotation, data, skip={"speaker", "segment", "tags", "placement"})
     _check_curation(editor, annotation)
     if data.placement is not None:
@@ -270,6 +272,7 @@ def update(
     session.add(annotation)
     session.flush()
     _audit(session, editor, AuditAction.changed, annotation)
+    live_events.record(session, annotation, shown_before=was_shown)
     return annotation
 
 
@@ -277,6 +280,9 @@ def delete_annotation(session: Session, *, annotation: Annotation, actor: User |
     """Gone, with its replies (their authors' too: a thread does not outlive its start)."""
     editor = access.check_change(actor, annotation)
     _audit(session, editor, AuditAction.deleted, annotation)
+    live_events.record(
+        session, annotation, shown_before=live_events.shown(annotation), deleted=True
+    )
     session.delete(annotation)
     session.flush()
 
@@ -287,11 +293,13 @@ def set_hidden(session: Session, *, annotation: Annotation, hidden: bool, actor:
     require(actor, Role.editor)
     if (annotation.hidden_at is not None) == hidden:
         return
+    was_shown = live_events.shown(annotation)
     annotation.hidden_at = utcnow() if hidden else None
     session.add(annotation)
     session.flush()
     action = AuditAction.hid if hidden else AuditAction.restored
     _audit(session, actor, action, annotation)
+    live_events.record(session, annotation, shown_before=was_shown)
 
 
 def hidden_page(

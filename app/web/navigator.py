@@ -22,9 +22,9 @@ from app.models import (
 from app.services import annotation_views as views
 from app.services import annotations as annotation_service
 from app.services import events as event_service
+from app.services import live_events, transcripts
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
-from app.services import transcripts
 from app.services import turns as turn_service
 from app.services.accounts import at_least
 from app.services.transcripts import Window
@@ -78,6 +78,8 @@ def context(
     turn_form: AnnotateForm | None = None,  # the speaker-turn form, refused (same shape)
 ) -> dict[str, Any]:
     """Everything the navigator template and its script need."""
+    # Read first: changes after it reach the page live, those before are in what it reads.
+    live_after = live_events.latest_id(session)
     event = event_service.get_by_id(session, recording.event_id)
     segments = segment_service.list_all(session, recording=recording)
     speakers = segment_service.speakers_by_segment(session, recording=recording)
@@ -112,6 +114,9 @@ def context(
         "notices": notices,
         "segments": segments,
         "blocks": timeline.blocks(recording, segments, span),
+        "ticks": timeline.ticks(span),
+        "marks": timeline.marks(items, span),
+        "whereabouts": timeline.whereabouts(current, moment.start),
         "span": span,
         "current": current,
         "lit": _lit(segments, current),
@@ -135,9 +140,14 @@ def context(
         "transcript": transcript,
         "has_transcript": bool(transcript.cues),
         **player(session, recording=recording),
-        "page_data": _page_data(
-            recording, segments, moment, span, highlight, site, youtube_api_url, transcript
-        ),
+        "page_data": {
+            **_page_data(
+                recording, segments, moment, span, highlight, site, youtube_api_url, transcript
+            ),
+            "live": links.live_url(recording.slug),
+            "liveAfter": live_after,
+            "filtered": bool(filters.kind or filters.speaker or filters.tag),
+        },
     }
 
 
@@ -149,7 +159,14 @@ def player(session: Session, *, recording: Recording) -> dict[str, Any]:
         "media_src": media,
         "captions": transcripts.languages(session, recording=recording),
         "audio_only": video.audio_only(media or ""),
+        "frames": _has_frames(recording),  # the poster, when it has none of its own
     }
+
+
+def _has_frames(recording: Recording) -> bool:
+    """A video file stored here: frame previews and a poster can be made from it."""
+    path = recording.media_path
+    return recording.media_kind is MediaKind.file and not video.audio_only(path or "")
 
 
 def _lit(segments: list[Segment], current: Segment | None) -> set[str]:
@@ -218,8 +235,10 @@ def _page_data(
         "end": moment.end,
         "highlight": highlight,
         "shareBase": site + links.recording_url(recording.slug),
+        "embedBase": links.embed_url(recording.slug),
         "api": f"/api/v1/recordings/{recording.slug}",
         "transcript": {"language": transcript.language} if transcript.cues else None,
+        "thumbnails": links.thumbnails_url(recording.slug) if _has_frames(recording) else None,
         "segments": [
             {
                 "slug": s.slug,

@@ -13,10 +13,11 @@ from app.http.auth import Anyone
 from app.http.paging import Paging, paging
 from app.http.routing import router as make_router
 from app.http.templating import render, site_url
-from app.models import Recording, Segment
+from app.models import Recording, Segment, User
 from app.services import annotation_views as views
 from app.services import annotations as annotation_service
 from app.services import events as event_service
+from app.services import live_events
 from app.services import recordings as recording_service
 from app.services import segments as segment_service
 from app.services import speakers as speaker_service
@@ -97,7 +98,7 @@ def segment_page(
     """`t` is relative to the segment, so links survive when its boundaries move."""
     rec = recording_service.get(session, slug=recording, viewer=user)
     seg = segment_service.get(session, recording=rec, slug=segment)
-    moment = resolve(t, duration=rec.duration, offset=seg.start)
+    moment = resolve(t, duration=rec.duration, segment=seg)
     return navigator_page(request, session, rec, moment, focus=seg)
 
 
@@ -124,9 +125,16 @@ def annotation_item(
     request: Request, session: SessionDep, user: Anyone, annotation: int
 ) -> HTMLResponse:
     """One list entry, rendered by the same template as the page, for scripts to insert."""
-    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
-    item = views.to_public(session, row, site=site_url(request), viewer=user)
-    rec = recording_service.get_by_id(session, row.recording_id, viewer=user)
+    return render_item(request, session, annotation, viewer=user)
+
+
+def render_item(
+    request: Request, session: Session, annotation: int, *, viewer: User | None
+) -> HTMLResponse:
+    """The entry as `viewer` sees it (here and in live updates, app/web/live.py)."""
+    row = annotation_service.get(session, annotation_id=annotation, viewer=viewer)
+    item = views.to_public(session, row, site=site_url(request), viewer=viewer)
+    rec = recording_service.get_by_id(session, row.recording_id, viewer=viewer)
     span = rec.duration or segment_service.extent(session, recording=rec)
     return render(request, "_item.html", {"a": item, "recording": rec, "span": span})
 
@@ -156,6 +164,7 @@ def embed_page(
 ) -> HTMLResponse:
     rec = recording_service.get(session, slug=recording, viewer=user)
     moment = resolve(t, duration=rec.duration)
+    live_after = live_events.latest_id(session)  # first: changes after it come live
     ctx = {
         "recording": rec,
         "moment": moment,
@@ -166,10 +175,29 @@ def embed_page(
             "youtubeApi": settings.youtube_api_url,
             "start": moment.start,
             "end": moment.end,
+            "notes": _embed_notes(session, rec, moment, user),
+            "live": links.live_url(rec.slug),
+            "liveAfter": live_after,
         },
         "open_url": links.recording_url(rec.slug, moment.start, moment.end),
     }
     return render(request, "embed.html", ctx)
+
+
+EMBED_NOTES = 200  # annotations an embed shows over the picture, from its moment on
+
+
+def _embed_notes(session: Session, rec: Recording, moment: Moment, viewer: User | None) -> list:
+    """What the embed shows over the picture as it plays: the annotations placed from a
+    minute before its moment on (more come live)."""
+    rows, _ = annotation_service.list_page(
+        session, recording=rec, start=max(moment.start - 60, 0), limit=EMBED_NOTES, viewer=viewer
+    )
+    return [
+        {"id": a.id, "kind": a.kind.value, "start": a.start, "end": a.end, "text": a.text}
+        for a in rows
+        if a.start is not None and a.reply_to_id is None
+    ]
 
 
 @router.get("/docs")

@@ -4,6 +4,10 @@
 import { t } from "./i18n.js";
 import { announce, copy, formatTime, send } from "./util.js";
 
+const ECHO = 5000; // ms during which a live update of the page's own change is its echo
+const FOCUSABLE = "a[href], button:not([hidden]), summary, input, select, textarea";
+const focusables = (root) => [...root.querySelectorAll(FOCUSABLE)];
+
 async function apiError(response) {
   try {
     return (await response.json()).detail;
@@ -15,6 +19,7 @@ async function apiError(response) {
 export class Annotations {
   constructor({ form, list, timeline, player, data }) {
     Object.assign(this, { form, list, timeline, player, data });
+    this.changed = new Map(); // id -> when this page itself changed it
     list.addEventListener("submit", (e) => this.listSubmit(e));
     list.addEventListener("click", (e) => this.listClick(e));
     this.enhance(list);
@@ -55,6 +60,12 @@ export class Annotations {
     if (which === "start") this.follow = false;
     const time = formatTime(this.player.currentTime);
     announce(which === "start" ? t("Marked in at {time}", { time }) : t("Marked out at {time}", { time }));
+    const range = this.range();
+    if (range) this.rangeChanged(range);
+  }
+  // The share box and "Copy link to this range" take a range marked or saved (share.js).
+  rangeChanged(range) {
+    document.dispatchEvent(new CustomEvent("rangechange", { detail: range }));
   }
   annotateHere() {
     if (!this.start) return this.form.querySelector("a")?.focus();
@@ -64,8 +75,9 @@ export class Annotations {
   }
   range() {
     const { start, end } = this;
-    if (start?.dataset.seconds && end?.dataset.seconds) return [Number(start.dataset.seconds), Number(end.dataset.seconds)];
-    return null;
+    if (!start?.dataset.seconds || !end?.dataset.seconds) return null;
+    const range = [Number(start.dataset.seconds), Number(end.dataset.seconds)];
+    return range[0] < range[1] ? range : null;
   }
   seconds(field) {
     if (!field.value.trim()) return null;
@@ -102,28 +114,55 @@ export class Annotations {
     this.end.value = "";
     delete this.end.dataset.seconds;
     announce(t("Annotation added at {time}", { time: formatTime(created.start) }));
+    if (created.end != null) this.rangeChanged([created.start, created.end]);
   }
   fail(message) {
     this.error.textContent = message;
     this.error.hidden = false;
     this.error.focus?.();
   }
-  // Insert (or replace) the server-rendered entry in time order, and its timeline mark.
+  // Insert (or replace) the server-rendered entry, fetched as this viewer sees it.
   async show(annotation) {
+    this.changed.set(String(annotation.id), Date.now());
     const response = await fetch(`/a/${annotation.id}/item`);
     if (!response.ok) return this.fail(await apiError(response));
+    return this.insert(await response.text());
+  }
+  // One entry as the server renders it (_item.html), put in time order with its timeline
+  // mark; its data-* attributes say where. Whoever had the focus in it keeps it there.
+  insert(html) {
     const holder = document.createElement("template");
-    holder.innerHTML = (await response.text()).trim();
+    holder.innerHTML = html.trim();
     const item = holder.content.firstElementChild;
-    document.getElementById(`annotation-${annotation.id}`)?.remove();
+    const { id, kind } = item.dataset;
+    const at = (name) => (name in item.dataset ? Number(item.dataset[name]) : null);
+    const old = document.getElementById(`annotation-${id}`);
+    const focused = old ? focusables(old).indexOf(document.activeElement) : -1;
+    old?.remove();
     const later = [...this.list.children].find(
-      (li) => !("start" in li.dataset) || Number(li.dataset.start) > annotation.start,
+      (li) => !("start" in li.dataset) || (at("start") !== null && Number(li.dataset.start) > at("start")),
     );
     this.list.insertBefore(item, later ?? null);
     document.getElementById("no-annotations")?.remove();
     this.enhance(item);
-    this.timeline.addMark(annotation.id, annotation.kind, annotation.start, annotation.end);
+    if (focused >= 0) focusables(item)[focused]?.focus({ preventScroll: true });
+    this.timeline.addMark(id, kind, at("start"), at("end"));
     return item;
+  }
+  // An entry gone (deleted, hidden, made private); the focus goes to its neighbour's first
+  // control rather than to the page's start.
+  remove(id) {
+    const item = document.getElementById(`annotation-${id}`);
+    if (item?.contains(document.activeElement)) {
+      const neighbour = item.nextElementSibling ?? item.previousElementSibling;
+      (neighbour ? focusables(neighbour)[0] : document.getElementById("annotations-h"))?.focus();
+    }
+    item?.remove();
+    this.timeline.removeMark(id);
+  }
+  // Whether this page itself just changed the entry: its live update is no news then.
+  echo(id) {
+    return Date.now() - (this.changed.get(String(id)) ?? 0) < ECHO;
   }
   enhance(root) {
     for (const button of root.querySelectorAll(".js-only")) button.hidden = false;
@@ -137,8 +176,8 @@ export class Annotations {
       event.preventDefault();
       const response = await send(`/api/v1/annotations/${id}`, { method: "DELETE" });
       if (!response.ok) return announce(await apiError(response));
-      item.remove();
-      this.timeline.removeMark(id);
+      this.changed.set(id, Date.now());
+      this.remove(id);
       announce(t("Annotation deleted"));
     } else if (form.classList.contains("place")) {
       event.preventDefault();

@@ -1,14 +1,16 @@
 // The navigator page: wires the player to the timeline, the chapter list, the speakers of
 // the current session, "skip break", sharing, annotating and the keyboard shortcuts.
 import { Annotations } from "./annotate.js";
+import { followLive } from "./live.js";
 import { installShortcuts } from "./keys.js";
 import { createPlayer } from "./player.js";
 import { installPreview } from "./preview.js";
+import { ShareBox } from "./share.js";
 import { Timeline } from "./timeline.js";
 import { Transcript } from "./transcript.js";
 import { enhanceTurns } from "./turns.js";
 import { t } from "./i18n.js";
-import { announce, copy, formatTime, pageData, tValue } from "./util.js";
+import { announce, copy, formatTime, keepMoment, pageData } from "./util.js";
 
 const data = pageData();
 
@@ -39,7 +41,7 @@ async function start() {
   if (!player) return;
   const controls = document.getElementById("controls");
   controls.hidden = false;
-  const timeline = new Timeline(document.getElementById("track"), player, data.span);
+  const timeline = new Timeline(document.getElementById("track"), player, data);
   installPreview(document.getElementById("track"), player, data);
   const annotations = new Annotations({
     form: document.getElementById("annotate"),
@@ -48,6 +50,8 @@ async function start() {
     player,
     data,
   });
+  const share = new ShareBox(player, data);
+  keepMoment(player);
   if (data.transcript) new Transcript(document.getElementById("transcript"), player, data);
   enhanceTurns(player);
   const clock = document.getElementById("clock");
@@ -121,7 +125,6 @@ async function start() {
   player.on("rangeend", () => announce(t("End of the linked range")));
   follow();
 
-  const moment = () => `${data.shareBase}?t=${tValue(Math.floor(player.currentTime))}`;
   const step = (s) => () => player.seek(player.currentTime + s);
   const actions = {
     toggle: () => player.toggle(),
@@ -140,11 +143,11 @@ async function start() {
     },
     where: sayWhere,
     annotate: () => annotations.annotateHere(),
-    "copy-moment": () => copy(moment(), "moment"),
+    "copy-moment": () => copy(share.momentUrl(), "moment"),
     "copy-range": () => {
-      const range = annotations.range() ?? (data.end !== null ? [data.start, data.end] : null);
-      if (!range) return announce(t("Mark in and out first (buttons beside Start and End)."));
-      copy(`${data.shareBase}?t=${tValue(range[0])},${tValue(range[1])}`, "range");
+      const url = share.rangeUrl();
+      if (!url) return announce(t("Mark in and out first (buttons beside Start and End)."));
+      copy(url, "range");
     },
     help: () => document.getElementById("help").showModal(),
   };
@@ -163,6 +166,28 @@ async function start() {
     player.seek(Number(link.dataset.seek));
   });
   installShortcuts(actions);
+
+  // Other people's changes, as they happen. A filtered list takes no new entries (the
+  // server decides what a filter matches); entries already on the page still change.
+  followLive(data.live, data.liveAfter, {
+    saved: async ({ id, html }) => {
+      if (annotations.echo(id)) return false;
+      if (data.filtered && !document.getElementById(`annotation-${id}`)) return false;
+      if (!html) {
+        const response = await fetch(`/a/${id}/item`); // signed in: with this viewer's controls
+        if (!response.ok) return false;
+        html = await response.text();
+      }
+      annotations.insert(html);
+      return true;
+    },
+    removed: ({ id }) => {
+      if (annotations.echo(id)) return false;
+      if (!document.getElementById(`annotation-${id}`)) return false;
+      annotations.remove(String(id));
+      return true;
+    },
+  });
 
   if (data.highlight) {
     // Scroll the side column (not the page: the player stays in view) to the linked entry.

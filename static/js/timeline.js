@@ -3,16 +3,8 @@
 // server's blocks and pins are links (for use without JavaScript); a slider holds nothing
 // interactive, so here they become plain spans, a pin's click handled by the slider.
 import { t } from "./i18n.js";
-import { formatTime } from "./util.js";
+import { formatTime, kindName } from "./util.js";
 
-// A mark's tooltip names its kind, as the server's timeline does (_timeline.html).
-const KINDS = {
-  note: t("Note"),
-  quote: t("Quote"),
-  highlight: t("Highlight"),
-  question: t("Question"),
-  bookmark: t("Bookmark"),
-};
 // As app/web/timeline.py's TICK_STEPS: 1, 5, 10, 15, 30 minutes, 1, 2, 3, 6 hours.
 const TICK_STEPS = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600];
 const TICK_GAP = 40; // px at least between ticks
@@ -209,7 +201,7 @@ export class Timeline {
         end: formatTime(last.start),
       });
     } else {
-      pin.title = t("{kind} at {time}", { kind: KINDS[first.kind] ?? first.kind, time: formatTime(first.start) });
+      pin.title = t("{kind} at {time}", { kind: kindName(first.kind), time: formatTime(first.start) });
     }
     return pin;
   }

@@ -2,6 +2,18 @@
 // parsing time codes is the server's job (app/timecodes.py).
 import { t } from "./i18n.js";
 
+// An annotation kind's name, as the server's templates say it (macros/words.html).
+const KINDS = {
+  note: () => t("Note"),
+  quote: () => t("Quote"),
+  highlight: () => t("Highlight"),
+  question: () => t("Question"),
+  bookmark: () => t("Bookmark"),
+};
+export function kindName(kind) {
+  return KINDS[kind]?.() ?? kind;
+}
+
 export function formatTime(seconds) {
   const whole = Math.max(0, Math.floor(seconds + 1e-6));
   const h = Math.floor(whole / 3600);
