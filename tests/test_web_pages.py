@@ -213,3 +213,20 @@ def test_citation_names_speaker_event_recording_time_and_link(client, demo, sett
     )
     assert item.citation == expected
     assert created["citation"] == expected  # the API gives the same citation
+
+
+def test_filter_menus_name_what_this_recordings_public_annotations_use(
+    client, demo, make_recording
+):
+    other = make_recording("other-day")
+    notes = f"/api/v1/recordings/{demo}/annotations"
+    client.post(notes, json={"start": 10, "text": "x", "tags": ["alpha"]})
+    client.post(notes, json={"start": 20, "text": "y", "tags": ["hidden-one"]})
+    hidden = client.get(f"{notes}?tag=hidden-one").json()["items"][0]["id"]
+    client.post(f"/api/v1/annotations/{hidden}/hide")
+    client.post(f"/api/v1/recordings/{other}/annotations", json={"start": 1, "tags": ["beta"]})
+    page = client.get(f"/r/{demo}").text
+    tags = re.findall(r'<option value="([^"]+)"', page.split('id="f-tag"')[1].split("</select>")[0])
+    assert "alpha" in tags and "beta" not in tags and "hidden-one" not in tags
+    speakers = page.split('id="f-speaker"')[1].split("</select>")[0]
+    assert "Evgeniy Kutsenko" in speakers  # a demo quote's speaker

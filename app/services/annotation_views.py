@@ -108,34 +108,43 @@ def _by_id(session: Session, model: Any, ids: set[int | None]) -> dict:
     return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
 
 
+MENU = 200  # entries at most in a filter menu: past that a menu helps nobody
+
+
 def tags_in(session: Session, *, recording: Recording) -> list[str]:
-    """The tags used on a recording's public annotations, for a filter menu."""
+    """The tags used on a recording's public annotations, for a filter menu (the first MENU
+    in order). The tag index is walked in order and each tag asks whether one of its
+    annotations is here, so the cost follows the menu, not the recording's annotations."""
+    here = (
+        select(Annotation.id)
+        .where(
+            col(Annotation.id) == AnnotationTag.annotation_id,
+            Annotation.recording_id == recording.id,
+            access.visible_to(None),
+        )
+        .exists()
+    )
     return list(
         session.exec(
-            select(AnnotationTag.tag)
-            .join(Annotation, col(Annotation.id) == AnnotationTag.annotation_id)
-            .where(Annotation.recording_id == recording.id, access.visible_to(None))
-            .distinct()
-            .order_by(AnnotationTag.tag)
+            select(AnnotationTag.tag).where(here).distinct().order_by(AnnotationTag.tag).limit(MENU)
         ).all()
     )
 
 
 def speakers_in(session: Session, *, recording: Recording) -> list[Speaker]:
-    """The speakers named by a recording's public annotations, for a filter menu."""
-    return list(
-        session.exec(
-            select(Speaker)
-            .where(
-                col(Speaker.id).in_(
-                    select(Annotation.speaker_id).where(
-                        Annotation.recording_id == recording.id, access.visible_to(None)
-                    )
-                )
-            )
-            .order_by(Speaker.name)
-        ).all()
+    """The speakers named by a recording's public annotations, for a filter menu: each
+    speaker asks whether one of their annotations is here (an index probe per speaker)
+    rather than the recording's annotations being read for their speakers."""
+    here = (
+        select(Annotation.id)
+        .where(
+            Annotation.speaker_id == Speaker.id,
+            Annotation.recording_id == recording.id,
+            access.visible_to(None),
+        )
+        .exists()
     )
+    return list(session.exec(select(Speaker).where(here).order_by(Speaker.name).limit(MENU)).all())
 
 
 def quotes_of(
