@@ -145,6 +145,11 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
 def date_range(start: date | None, end: date | None) -> str:
     """An event's dates as one range, each part said once, in the reader's locale as CLDR
     writes ranges (tests/test_quotes_and_citations.py shows English and Russian)."""
+    return _date_range(start, end, current())
+
+
+@lru_cache(maxsize=256)  # every citation on a page says it: Babel takes ~1 ms a time
+def _date_range(start: date | None, end: date | None, language: str) -> str:
     if start is None:
         return ""
     if end is None or end == start:

@@ -38,6 +38,38 @@ _env.filters["number"] = i18n.number
 _env.filters["language_name"] = i18n.language_name
 _env.filters["date_range"] = i18n.date_range
 _env.globals["links"] = links
+# The words for the values the database stores (kinds, roles, audit actions), in the reader's
+# language, for macros/words.html: a table made once, not at each of a page's many calls.
+WORDS = {
+    "note": i18n.lazy("note"),
+    "quote": i18n.lazy("quote"),
+    "highlight": i18n.lazy("highlight"),
+    "question": i18n.lazy("question"),
+    "bookmark": i18n.lazy("bookmark"),
+    "annotation": i18n.lazy("annotation"),
+    "segment": i18n.lazy("segment"),
+    "speaker": i18n.lazy("speaker"),
+    "cue": i18n.lazy("cue"),
+    "plenary": i18n.lazy("plenary"),
+    "round_table": i18n.lazy("round table"),
+    "panel": i18n.lazy("panel"),
+    "talk": i18n.lazy("talk"),
+    "qa": i18n.lazy("Q&A"),
+    "break": i18n.lazy("break"),
+    "other": i18n.lazy("other"),
+    "moderator": i18n.lazy("moderator"),
+    "panelist": i18n.lazy("panelist"),
+    "member": i18n.lazy("member"),
+    "editor": i18n.lazy("editor"),
+    "admin": i18n.lazy("admin"),
+    "transcript": i18n.lazy("transcript"),
+    "created": i18n.lazy("created"),
+    "changed": i18n.lazy("changed"),
+    "hid": i18n.lazy("hid"),
+    "restored": i18n.lazy("restored"),
+    "deleted": i18n.lazy("deleted"),
+}
+_env.globals["word_for"] = lambda value: str(WORDS.get(value, value))
 
 
 @pass_context
