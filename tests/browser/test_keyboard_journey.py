@@ -6,27 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from test_shortcuts_a11y import PLAYBACK, RECORD
 
 from app.timecodes import parse_range
 
 pytestmark = pytest.mark.browser
 
-VIDEO = """(() => {
-  const v = document.querySelector('video');
-  return { at: v.currentTime, paused: v.paused };
-})()"""
 SETTLED = (
     "() => { const v = document.querySelector('video'); return v.readyState >= 1 && !v.seeking; }"
-)
-# Every text the polite status region takes from now on: what a screen reader would say.
-RECORD = """() => {
-  window.said = [];
-  const status = document.getElementById('status');
-  new MutationObserver(() => status.textContent && window.said.push(status.textContent))
-    .observe(status, { childList: true, characterData: true, subtree: true });
-}"""
-FOCUSED = (
-    "() => document.activeElement.closest('#chapters') ? 'sessions' : document.activeElement.id"
 )
 
 
@@ -83,7 +70,7 @@ def test_the_whole_journey_by_keyboard(open_tab, demo, sign_in, live_server):
     page.wait_for_function("() => !document.querySelector('video').paused")
     page.keyboard.press("k")
     page.wait_for_function("() => document.querySelector('video').paused")
-    at = page.evaluate(VIDEO)["at"]
+    at = page.evaluate(PLAYBACK)["at"]
 
     # Annotate at the current time: "a" takes the focus to the text with the time filled in.
     page.keyboard.press("a")
@@ -126,13 +113,13 @@ def test_the_whole_journey_by_keyboard(open_tab, demo, sign_in, live_server):
     expect(page.locator("#keys-status")).to_have_text("Single-key shortcuts are off.")
     page.keyboard.press("Escape")
     expect(page.locator("#help")).to_be_hidden()
-    before = page.evaluate(VIDEO)
+    before = page.evaluate(PLAYBACK)
     _tab_to(page, "#track")
     page.keyboard.press("Tab")  # off the slider, onto whatever follows it
     for key in ("k", "n", "p", "?"):
         page.keyboard.press(key)
     expect(page.locator("#help")).to_be_hidden()
-    after = page.evaluate(VIDEO)
+    after = page.evaluate(PLAYBACK)
     assert after["paused"]
     assert after["at"] == pytest.approx(before["at"], abs=0.5)
 

@@ -108,47 +108,38 @@ def test_a_page_opened_on_a_range_shows_the_range_until_a_seek_leaves_it(page, d
     )
 
 
-def test_marking_a_range_shows_and_copies_it_at_once(page, sign_in, demo, live_server):
+@pytest.mark.parametrize(
+    ("opened", "end", "saved", "marked"),
+    [("2h33m", 9300, False, "2h33m,2h35m"), ("2h40m", 9660, True, "2h40m,2h41m")],
+    ids=["marked", "saved"],
+)
+def test_copy_range_right_after_marking_or_saving_it(
+    page, sign_in, demo, live_server, opened, end, saved, marked
+):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     sign_in("member")
-    _ready(page, f"/r/{demo}?t=2h33m")
+    _ready(page, f"/r/{demo}?t={opened}")
+    page.evaluate("window.sameDocument = true")
     page.click("[data-mark=start]")
-    page.evaluate("document.querySelector('video').currentTime = 9300")
-    page.wait_for_function(AT, arg=[9300])
+    page.evaluate(f"document.querySelector('video').currentTime = {end}")
+    page.wait_for_function(AT, arg=[end])
     page.click("[data-mark=end]")
-    expect(page.locator("#share-url")).to_have_value(f"{live_server}/r/{demo}?t=2h33m,2h35m")
+    expect(page.locator("#share-url")).to_have_value(f"{live_server}/r/{demo}?t={marked}")
     expect(page.locator("label[for=share-url]")).to_have_text("Link to this range")
+    if saved:
+        page.fill("#a-text", "A range worth sharing")
+        page.click("#annotate button[type=submit]")
+        expect(page.locator(".annotation", has_text="A range worth sharing")).to_have_count(1)
+        expect(page.locator("#a-end")).to_have_value("")  # the form is ready for the next one
+        expect(page.locator("#share-url")).to_have_value(f"{live_server}/r/{demo}?t={marked}")
+        page.evaluate("document.querySelector('video').currentTime = 12000")  # viewer moves on
+        page.wait_for_function(AT, arg=[12000])
+        expect(page.locator("#share-url")).to_have_value(f"{live_server}/r/{demo}?t=3h20m")
+    assert page.evaluate("window.sameDocument")  # marked and saved by the script, no reload
     page.click("#copy-range")
     page.wait_for_function(COPIED)
     assert "Mark in and out first" not in page.inner_text("#status")
-    assert page.evaluate("navigator.clipboard.readText()") == (
-        f"{live_server}/r/{demo}?t=2h33m,2h35m"
-    )
-
-
-def test_copy_range_right_after_saving_a_range_annotation(page, sign_in, demo, live_server):
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
-    sign_in("member")
-    _ready(page, f"/r/{demo}?t=2h40m")
-    page.evaluate("window.sameDocument = true")
-    page.click("[data-mark=start]")
-    page.evaluate("document.querySelector('video').currentTime = 9660")
-    page.wait_for_function(AT, arg=[9660])
-    page.click("[data-mark=end]")
-    page.fill("#a-text", "A range worth sharing")
-    page.click("#annotate button[type=submit]")
-    expect(page.locator(".annotation", has_text="A range worth sharing")).to_have_count(1)
-    assert page.evaluate("window.sameDocument")  # saved by the script, no reload
-    expect(page.locator("#a-end")).to_have_value("")  # the form is ready for the next one
-    expect(page.locator("#share-url")).to_have_value(f"{live_server}/r/{demo}?t=2h40m,2h41m")
-    page.evaluate("document.querySelector('video').currentTime = 12000")  # and the viewer moves on
-    page.wait_for_function(AT, arg=[12000])
-    expect(page.locator("#share-url")).to_have_value(f"{live_server}/r/{demo}?t=3h20m")
-    page.click("#copy-range")
-    page.wait_for_function(COPIED)
-    assert page.evaluate("navigator.clipboard.readText()") == (
-        f"{live_server}/r/{demo}?t=2h40m,2h41m"
-    )
+    assert page.evaluate("navigator.clipboard.readText()") == f"{live_server}/r/{demo}?t={marked}"
 
 
 def test_scripts_write_t_as_the_server_does(page, demo):

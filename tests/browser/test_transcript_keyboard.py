@@ -4,6 +4,7 @@ stops the automatic scrolling and is remembered; and following never scrolls awa
 keyboard focus is on."""
 
 import pytest
+from test_transcript import AT, CURRENT, _open
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +17,6 @@ FOCUS = """() => {
     id: el.id,
   };
 }"""
-CURRENT = "(document.querySelector('#cues li[aria-current=true]')?.dataset.start ?? null)"
 TOP = "document.querySelector('#cues-box').scrollTop"
 FOCUSED_IN_VIEW = """() => {
   const r = document.activeElement.getBoundingClientRect();
@@ -28,15 +28,6 @@ CURRENT_IN_VIEW = """() => {
   const box = document.querySelector('#cues-box').getBoundingClientRect();
   return r.top >= box.top && r.bottom <= box.bottom;
 }"""
-AT = """([t]) => {
-  const v = document.querySelector('video');
-  return v.readyState >= 1 && !v.seeking && Math.abs(v.currentTime - t) < 0.5;
-}"""
-
-
-def _open(page, path):
-    page.goto(path)
-    page.wait_for_selector("body[data-ready=true]")
 
 
 def _tab_until(page, wanted, key="Tab"):
