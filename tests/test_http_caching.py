@@ -9,13 +9,26 @@ import re
 
 import anyio
 import pytest
+import rcssmin
+import rjsmin
 
 from app.http.middleware import Compression, ConditionalGet
 from app.http.static import STATIC_DIR
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 VIDEO = "/media/demo/clusters-open-boundaries-2019.mp4"
-IMPORT = re.compile(r"""^import[^"']*["']\./([^"']+)["']""", re.M)
+# A static import in a minified module (several on one line); never `import("./x.js")`.
+IMPORT = re.compile(r"""(?:^|[;}])\s*import\b[^"'();]*["']\./([^"']+)["']""", re.M)
+
+
+def _served(path: str) -> bytes:
+    """What static/PATH is served as: scripts and stylesheets minified, others as they are."""
+    data = (STATIC_DIR / path).read_bytes()
+    if path.endswith(".js"):
+        return rjsmin.jsmin(data.decode()).encode()
+    if path.endswith(".css"):
+        return rcssmin.cssmin(data.decode()).encode()
+    return data
 
 
 def _static_urls(html: str) -> list[str]:
@@ -29,10 +42,29 @@ def test_pages_name_static_files_by_their_content_and_those_are_kept_a_year(anon
     }
     for url in urls:
         path, _, version = url.removeprefix("/static/").partition("?v=")
-        assert version == hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:16]
+        assert version == hashlib.sha256(_served(path)).hexdigest()[:16]
         answer = anonymous.get(url)
         assert (answer.status_code, answer.headers["cache-control"]) == (200, IMMUTABLE)
-        assert answer.content == (STATIC_DIR / path).read_bytes()
+        assert answer.content == _served(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"), [("js/navigator.js", "text/javascript"), ("css/app.css", "text/css")]
+)
+def test_scripts_and_stylesheets_are_served_minified_from_the_readable_files(anonymous, path, kind):
+    """static/ keeps the files as written; the answer is their minified form (comments and
+    indentation gone, the code as it was), with its type and length, and HEAD says the same."""
+    source = (STATIC_DIR / path).read_bytes()
+    plain = {"Accept-Encoding": "identity"}
+    answer = anonymous.get(f"/static/{path}", headers=plain)
+    assert answer.content == _served(path)
+    assert len(answer.content) < 0.85 * len(source)
+    assert answer.headers["content-type"] == f"{kind}; charset=utf-8"
+    assert answer.headers["content-length"] == str(len(answer.content))
+    head = anonymous.head(f"/static/{path}", headers=plain)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == str(len(answer.content))
+    assert head.headers["etag"] == answer.headers["etag"]
 
 
 @pytest.mark.parametrize("query", ["", "?v=0123456789abcdef"])
@@ -42,7 +74,7 @@ def test_a_plain_or_stale_static_url_still_works_but_is_revalidated(anonymous, q
     url = f"/static/js/util.js{query}"
     answer = anonymous.get(url)
     assert answer.status_code == 200
-    assert answer.content == (STATIC_DIR / "js/util.js").read_bytes()
+    assert answer.content == _served("js/util.js")
     assert answer.headers["cache-control"] == "no-cache"
     assert "last-modified" in answer.headers
     again = anonymous.get(url, headers={"If-None-Match": answer.headers["etag"]})
@@ -61,7 +93,7 @@ def test_modules_find_their_imports_by_the_import_map_and_the_page_preloads_them
     (raw_map,) = re.findall(r'<script type="importmap">(.*?)</script>', head)
     imports = json.loads(raw_map)["imports"]
     assert head.index("importmap") < head.index("modulepreload")
-    (entry,) = re.findall(r'<script type="module" src="http://testserver(/static/[^"]+)"', html)
+    (entry,) = re.findall(r'<script type="module" src="(/static/[^"]+)"', html)
     graph, todo = set(), [entry]
     while todo:
         url = todo.pop()

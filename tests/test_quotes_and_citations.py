@@ -185,3 +185,16 @@ def test_editor_adds_a_quote_with_its_source_at_the_current_second(page, sign_in
     assert source.inner_text() == SOURCE["source_title"]
     assert source.get_attribute("href") == SOURCE["source_url"]
     assert page.input_value("#a-source-url") == ""  # cleared for the next annotation
+
+
+def test_the_lists_citation_names_the_words_above_and_the_permalink_gives_them(anonymous, demo):
+    """A long quote is not said twice in the list (once above, once in its citation): the
+    citation says "[the words above]" in their place; on the quote's own page it is whole."""
+    first = anonymous.get(f"/api/v1/recordings/{demo}/annotations?kind=quote").json()["items"][0]
+    assert len(first["text"]) > 40
+    listed = _citation(anonymous.get(f"/r/{demo}").text, first["id"])
+    assert '<span class="quote-ref">' in listed
+    listed = re.sub(r"<[^>]+>", "", listed)
+    assert first["text"] not in listed
+    assert listed == first["citation"].replace(first["text"], "[the words above]")
+    assert _citation(anonymous.get(f"/a/{first['id']}").text, first["id"]) == first["citation"]

@@ -221,9 +221,16 @@ export class Annotations {
       this.player.seek(Number(jump.dataset.seek));
       this.highlight(jump.closest(".annotation"));
     } else if (copier) {
-      const text = copier.dataset.copy ?? document.getElementById(copier.dataset.copyFrom).textContent;
+      const text = copier.dataset.copy ?? this.citation(document.getElementById(copier.dataset.copyFrom));
       copy(text.trim(), copier.dataset.copy ? "link" : "citation");
     }
+  }
+  // A citation's text with the entry's words where the list names them (_item.html).
+  citation(element) {
+    const whole = element.cloneNode(true);
+    const words = element.closest(".annotation")?.querySelector(":scope > blockquote, :scope > .text");
+    for (const ref of whole.querySelectorAll(".quote-ref")) ref.textContent = words?.textContent ?? "";
+    return whole.textContent;
   }
   highlight(item) {
     for (const old of this.list.querySelectorAll(".highlighted")) {

@@ -2,11 +2,12 @@
 // in the "?" help dialog, a choice kept in this browser. A key never acts on a focused
 // control that uses it: fields, buttons and links (Space), the timeline slider and the media
 // (arrows), and anything that scrolls, such as the transcript (Space and arrows).
+// The settings' form comes with the dialog's first opening (keys_settings.js).
 import { t } from "./i18n.js";
 
 const STORE = "sessionnav.shortcuts";
 // The actions with a key of their own, in the order the help dialog lists them.
-const ACTIONS = {
+export const ACTIONS = {
   toggle: { key: "k", label: () => t("Play or pause") },
   back5: { key: "j", label: () => t("Back 5 seconds") },
   fwd5: { key: "l", label: () => t("Forward 5 seconds") },
@@ -25,7 +26,7 @@ const FIXED = {
   "Shift+ArrowLeft": "back30",
   "Shift+ArrowRight": "fwd30",
 };
-const DEFAULTS = { enabled: true, keys: Object.fromEntries(Object.entries(ACTIONS).map(([a, d]) => [a, d.key])) };
+export const DEFAULTS = { enabled: true, keys: Object.fromEntries(Object.entries(ACTIONS).map(([a, d]) => [a, d.key])) };
 const TYPING = "input, textarea, select, [contenteditable], dialog[open]";
 const USES_SPACE = "button, a, summary, video, audio, [role=button], [role=link], [role=checkbox], [role=switch], [role=option], [role=tab], [role=menuitem]";
 const USES_ARROWS =
@@ -42,7 +43,7 @@ function load() {
   }
 }
 
-function save(prefs) {
+export function save(prefs) {
   try {
     localStorage.setItem(STORE, JSON.stringify(prefs));
   } catch {
@@ -51,7 +52,7 @@ function save(prefs) {
 }
 
 // What is wrong with a mapping, as [action, message], or null when every key is usable.
-function problem(keys) {
+export function problem(keys) {
   const seen = {};
   for (const [action, key] of Object.entries(keys)) {
     const label = ACTIONS[action]?.label();
@@ -104,77 +105,21 @@ function describe(prefs) {
   }
 }
 
-// The settings in the help dialog: the on/off switch saves at once, the keys on "Save keys".
-function installSettings(dialog, prefs, changed) {
-  const form = dialog?.querySelector("#keys-form");
-  if (!form) return;
-  const on = form.querySelector("#keys-on");
-  const map = form.querySelector("#keys-map");
-  const error = form.querySelector("#keys-error");
-  const status = form.querySelector("#keys-status");
-  const fields = {};
-  for (const [action, { label }] of Object.entries(ACTIONS)) {
-    const row = document.createElement("p");
-    const name = document.createElement("label");
-    const field = document.createElement("input");
-    Object.assign(field, { id: `key-${action}`, name: action, size: 2, maxLength: 2, autocomplete: "off" });
-    field.setAttribute("aria-describedby", "keys-error");
-    Object.assign(name, { htmlFor: field.id, textContent: label() });
-    row.append(name, " ", field);
-    map.append(row);
-    fields[action] = field;
-  }
-  const show = () => {
-    on.checked = prefs.enabled;
-    map.disabled = !prefs.enabled;
-    for (const [action, field] of Object.entries(fields)) field.value = prefs.keys[action];
-  };
-  const refuse = (message, field) => {
-    error.textContent = message;
-    error.hidden = !message;
-    for (const f of Object.values(fields)) f.removeAttribute("aria-invalid");
-    if (field) {
-      field.setAttribute("aria-invalid", "true");
-      field.focus();
-    }
-  };
-  const apply = (next, message) => {
-    Object.assign(prefs, next);
-    save(prefs);
-    changed();
-    show();
-    refuse("");
-    status.textContent = message;
-  };
-  on.addEventListener("change", () =>
-    apply(
-      { enabled: on.checked },
-      on.checked ? t("Single-key shortcuts are on.") : t("Single-key shortcuts are off."),
-    ),
-  );
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const keys = Object.fromEntries(Object.entries(fields).map(([action, field]) => [action, field.value]));
-    const wrong = problem(keys);
-    if (wrong) return refuse(wrong[1], fields[wrong[0]]);
-    apply({ keys }, t("Keys saved."));
-  });
-  form.querySelector("#keys-reset").addEventListener("click", () =>
-    apply({ keys: { ...DEFAULTS.keys } }, t("The usual keys are back.")),
-  );
-  dialog.addEventListener("close", () => {
-    status.textContent = "";
-    show();
-    refuse("");
-  });
-  show();
-}
-
-/** Listen for the shortcuts; `actions` maps an action's name to what it does. */
+/** Listen for the shortcuts; `actions` maps an action's name to what it does. Its `help`
+ * (opening the dialog) then first fills in the dialog's settings, once. */
 export function installShortcuts(actions) {
   const prefs = { ...load() };
   const changed = () => describe(prefs);
-  installSettings(document.getElementById("help"), prefs, changed);
+  const dialog = document.getElementById("help");
+  const open = actions.help;
+  let settings = null;
+  if (dialog && open) {
+    actions.help = async () => {
+      settings ??= import("./keys_settings.js").then((m) => m.installSettings(dialog, prefs, changed));
+      await settings;
+      open();
+    };
+  }
   changed();
   document.addEventListener("keydown", (e) => {
     if (!prefs.enabled || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;

@@ -1,14 +1,14 @@
 // The navigator page: wires the player to the timeline, the chapter list, the speakers of
 // the current session, "skip break", sharing, annotating and the keyboard shortcuts.
+// What the first paint does not need comes by `import()` when the page has it: the transcript
+// and the speaker turns (asked for at once, in parallel with the player), the frame previews
+// at the first hover or focus on the timeline.
 import { Annotations } from "./annotate.js";
 import { followLive } from "./live.js";
 import { installShortcuts } from "./keys.js";
 import { createPlayer } from "./player.js";
-import { installPreview } from "./preview.js";
 import { ShareBox } from "./share.js";
 import { Timeline } from "./timeline.js";
-import { Transcript } from "./transcript.js";
-import { enhanceTurns } from "./turns.js";
 import { t } from "./i18n.js";
 import { announce, copy, formatTime, keepMoment, pageData } from "./util.js";
 
@@ -36,13 +36,37 @@ function sessions() {
   return data.segments.filter((s) => s.kind !== "break");
 }
 
+// The frame previews' module, loaded at the first hover (or focus) on the timeline; that
+// hover is shown once it is in, unless the pointer has left meanwhile.
+function previewOnDemand(track, player) {
+  if (!data.thumbnails) return;
+  let wanted = null;
+  const want = (e) => (wanted = e.detail);
+  const leave = () => (wanted = null);
+  track.addEventListener("timeline:leave", leave);
+  track.addEventListener("timeline:hover", want);
+  track.addEventListener(
+    "timeline:hover",
+    async () => {
+      const { installPreview } = await import("./preview.js");
+      track.removeEventListener("timeline:hover", want);
+      track.removeEventListener("timeline:leave", leave);
+      installPreview(track, player, data);
+      if (wanted) track.dispatchEvent(new CustomEvent("timeline:hover", { detail: wanted }));
+    },
+    { once: true },
+  );
+}
+
 async function start() {
+  const transcriptModule = data.transcript ? import("./transcript.js") : null;
+  const turnsModule = document.querySelector("#lane, #turn-tools") ? import("./turns.js") : null;
   const player = await createPlayer(document.querySelector(".player-box"), data);
   if (!player) return;
   const controls = document.getElementById("controls");
   controls.hidden = false;
   const timeline = new Timeline(document.getElementById("track"), player, data);
-  installPreview(document.getElementById("track"), player, data);
+  previewOnDemand(document.getElementById("track"), player);
   const annotations = new Annotations({
     form: document.getElementById("annotate"),
     list: document.getElementById("annotations"),
@@ -52,8 +76,11 @@ async function start() {
   });
   const share = new ShareBox(player, data);
   keepMoment(player);
-  if (data.transcript) new Transcript(document.getElementById("transcript"), player, data);
-  enhanceTurns(player);
+  if (transcriptModule) {
+    const { Transcript } = await transcriptModule;
+    new Transcript(document.getElementById("transcript"), player, data);
+  }
+  if (turnsModule) (await turnsModule).enhanceTurns(player);
   const clock = document.getElementById("clock");
   const playButton = document.getElementById("play");
   const skip = document.getElementById("skip-break");

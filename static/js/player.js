@@ -1,7 +1,6 @@
 // One player interface over HTML5 media and the YouTube IFrame API, so the rest of the page
 // never asks which it is: play, pause, seek, currentTime, duration, paused, on(event, fn).
 // Events: "ready", "timeupdate", "play", "pause", "seeked", "rangeend".
-import { installCaptions } from "./captions.js";
 
 class Player {
   constructor() {
@@ -155,7 +154,8 @@ export async function createPlayer(root, data) {
   let player;
   if (video) {
     player = new MediaPlayer(video);
-    installCaptions(root);
+    // The captions control's module only where there is one (a recording with a transcript).
+    if (root.querySelector("#captions")) (await import("./captions.js")).installCaptions(root);
   } else if (data.youtubeId) {
     const yt = await loadYouTube(data.youtubeApi);
     player = new YouTubePlayer(yt, root.querySelector("#player"), data.youtubeId, data.start);

@@ -18,10 +18,11 @@ pytestmark = pytest.mark.browser
 
 DEMO_FILE = demo_data()["recording"]["media_path"]
 SPAN = "JSON.parse(document.getElementById('page-data').textContent).span"
-# The preview is shown for a time within `tolerance` seconds of `t`.
+# The preview is shown for a time within `tolerance` seconds of `t` (its box is made by
+# preview.js, loaded at the first hover or focus on the timeline).
 NEAR = """([t, tolerance]) => {
   const box = document.querySelector('.frame-preview');
-  return !box.hidden && Math.abs(box.dataset.time - t) <= tolerance;
+  return !!box && !box.hidden && Math.abs(box.dataset.time - t) <= tolerance;
 }"""
 PREVIEW = "(({ dataset: d, hidden }) => ({ hidden, time: +d.time, start: +d.start, end: +d.end }))(document.querySelector('.frame-preview'))"  # noqa: E501
 

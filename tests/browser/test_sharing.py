@@ -229,3 +229,20 @@ def test_no_two_controls_share_a_name_after_a_refused_turn(page, sign_in, demo, 
     controls = _controls(page)
     shared = {name: sorted(does) for name, does in controls.items() if len(does) > 1}
     assert shared == {}
+
+
+def test_copy_citation_gives_the_words_the_list_names_rather_than_repeats(page, demo, live_server):
+    """In the list a long quote's citation says "[the words above]" (the quote is right above
+    it); "Copy citation" copies the whole citation, the words in their place, as the API gives."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    _ready(page, f"/r/{demo}")
+    entry = page.locator(".annotation").first
+    words = entry.locator("blockquote").inner_text()
+    assert len(words) > 40 and words not in entry.locator(".citation").inner_text()
+    entry.locator("summary").click()
+    expect(entry.locator(".citation .quote-ref")).to_have_text("[the words above]")
+    entry.get_by_role("button", name=re.compile("^Copy citation")).click()
+    page.wait_for_function(COPIED)
+    item_id = entry.get_attribute("data-id")
+    api = page.request.get(f"{live_server}/api/v1/annotations/{item_id}").json()
+    assert page.evaluate("navigator.clipboard.readText()") == api["citation"]

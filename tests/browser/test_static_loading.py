@@ -1,6 +1,8 @@
 """The navigator's own files in a real Chromium: every ES module comes from its fingerprinted
 URL (the import map turns `./i18n.js` into `/static/js/i18n.js?v=…`), the whole module graph
-is asked for at once (modulepreload), nothing is missing, the Content-Security-Policy lets the
+is asked for at once (modulepreload), what the first paint does not need (the frame
+previews, the captions control of a recording without captions) only on demand, and fingerprinted
+too, nothing is missing, the Content-Security-Policy lets the
 import map run (the `page` fixture fails on a violation), and a second visit takes them all from
 the browser's cache without asking the server again."""
 
@@ -27,7 +29,10 @@ def test_the_navigators_modules_load_fingerprinted_then_from_cache(page, demo):
         "js/i18n.js",
         "js/util.js",
         "js/player.js",
-        "js/captions.js",
+        "js/timeline.js",
+    }
+    assert not {"js/preview.js", "js/captions.js", "js/keys_settings.js"} & {
+        re.sub(r".*/static/|\?.*", "", url) for url in scripts
     }
     assert [r.url for r in statics if not FINGERPRINTED.search(r.url)] == []
     assert [(r.url, r.status) for r in statics if r.status != 200] == []
@@ -36,6 +41,12 @@ def test_the_navigators_modules_load_fingerprinted_then_from_cache(page, demo):
         'link[rel="modulepreload"]', "links => links.map(l => l.href)"
     )
     assert set(preloaded) == scripts  # the whole graph, asked for from the head
+
+    # The first hover on the timeline brings the previews' module, by the import map's URL.
+    with page.expect_response(lambda r: "/static/js/preview.js" in r.url) as preview:
+        page.locator("#track").hover()
+    assert FINGERPRINTED.search(preview.value.url) and preview.value.status == 200
+    page.wait_for_selector(".frame-preview", state="attached")
 
     # The second visit, watched through the DevTools protocol, which tells a request the
     # browser answered from its cache from one that went to the server.
