@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     youtube_api_url: str = "https://www.youtube.com/iframe_api"
     db_pool: int = Field(default=10, ge=1, le=200)
     queue_seconds: float = Field(default=3.0, gt=0, le=60)
+    # How old a page kept for readers not signed in may be after a change (app.http.page_cache)
+    page_stale_seconds: float = Field(default=1.0, ge=0, le=60)
     signup: bool = True
     rate_limit_storage: str = "memory://"
     rate_limit_prefix: str = Field(default="sessionnav", min_length=1, max_length=100)

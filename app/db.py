@@ -14,9 +14,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, create_engine
 
 from app import stemming
@@ -27,7 +28,15 @@ POOL_TIMEOUT_S = 5  # a backstop: admission (app.http.transaction) keeps the poo
 _WRITE = "sessionnav_write"  # execution option: this connection's transactions will write
 _AFTER_COMMIT = "sessionnav_after_commit"
 
-__all__ = ["Database", "Session", "after_commit", "include_name", "migrate"]
+# The tables whose rows no page shows: writing them leaves the content version alone.
+UNVERSIONED = frozenset(
+    {"content_version", "login_session", "api_token", "audit_entry", "live_event"}
+    | {"transcription_job", "transcription_word"}  # a job's progress; its cues are content
+)
+_RAISED = "sessionnav_content_raised"  # connection info: this transaction raised the version
+_RAISE = text("UPDATE content_version SET version = version + 1")
+
+__all__ = ["Database", "Session", "after_commit", "content_version", "include_name", "migrate"]
 
 
 def _sqlite_connect(dbapi_connection: DBAPIConnection, _entry: ConnectionPoolEntry) -> None:
@@ -60,6 +69,29 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
+def _raise_content_version(connection: Connection, statement: object, *_args: object) -> None:
+    """Before a transaction's first write to content (ORM flush or Core DML alike), raise the
+    content version in the same transaction: a page kept with the version it was made at is
+    current while the version stays (app.http.page_cache). On PostgreSQL the row's lock makes
+    content writers take turns from their first write to their commit, as annotation writers
+    already do for the order of live updates."""
+    if connection.info.get(_RAISED) or not isinstance(statement, UpdateBase):
+        return
+    if getattr(statement.table, "name", None) in UNVERSIONED:
+        return
+    connection.info[_RAISED] = True
+    connection.execute(_RAISE)
+
+
+def _transaction_ended(connection: Connection, *_args: object) -> None:
+    connection.info.pop(_RAISED, None)
+
+
+def content_version(session: Session) -> int:
+    """How many transactions have changed content so far (migration 0009 made the row)."""
+    return session.execute(text("SELECT version FROM content_version")).scalar_one()
+
+
 @cache
 def get_engine(url: str, pool_size: int = 10) -> Engine:
     """One engine (and pool) per database URL for the life of the process.
@@ -72,8 +104,19 @@ def get_engine(url: str, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **options)
+    event.listen(engine, "before_execute", _raise_content_version)
+    for point in (
+        "begin",
+        "commit",
+        "rollback",
+        "savepoint",
+        "release_savepoint",
+        "rollback_savepoint",
+    ):
+        event.listen(engine, point, _transaction_ended)  # a new transaction raises it anew
+    return engine
 
 
 class Database:

@@ -25,6 +25,7 @@ from app.http.middleware import (
     ReadersLanguage,
     TooLargeAsOurError,
 )
+from app.http.page_cache import PageCache
 from app.http.static import MOUNT, STATIC_DIR, FingerprintedFiles, manifest
 from app.http.transaction import Admission
 from app.live import Hub
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         wait=settings.queue_seconds,
     )
     app.state.limits = Limits.from_settings(settings)
+    app.state.pages = PageCache(stale_seconds=settings.page_stale_seconds)
     app.state.live = Hub(database)  # live updates: one reader of the changes per worker
     app.state.live_rendered = OrderedDict()  # app/web/live.py's entries, rendered once
     errors.install(app)

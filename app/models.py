@@ -440,3 +440,14 @@ class LiveEvent(SQLModel, table=True):
     shown_after: bool = False
     deleted: bool = False
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ContentVersion(SQLModel, table=True):
+    """One row counting the transactions that changed what pages show: every unit of work
+    that writes such a row raises it (app.db), so a page kept for anonymous readers is known
+    to be current by one read (app.http.page_cache), on every worker and machine alike."""
+
+    __tablename__ = "content_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = 0

@@ -230,3 +230,24 @@ def test_filter_menus_name_what_this_recordings_public_annotations_use(
     assert "alpha" in tags and "beta" not in tags and "hidden-one" not in tags
     speakers = page.split('id="f-speaker"')[1].split("</select>")[0]
     assert "Evgeniy Kutsenko" in speakers  # a demo quote's speaker
+
+
+def test_the_annotation_list_is_a_window_near_the_moment(client, anonymous, demo):
+    """The page lists WINDOW annotations from a minute before its moment, whatever the
+    recording holds; links lead on, and to the whole list from its beginning."""
+    from app.web.navigator import WINDOW
+
+    for i in range(WINDOW + 10):  # one every 5 minutes: 0:00:30 … 3:15:30
+        body = {"start": 30 + 300 * i, "text": f"Window note {i}"}
+        assert client.post(f"/api/v1/recordings/{demo}/annotations", json=body).status_code == 201
+    page = anonymous.get(f"/r/{demo}?t=1h")
+    listed = re.findall(r"Window note (\d+)<", page.text)
+    assert listed == [str(n) for n in range(12, WINDOW + 10)]  # from 0:59:00 to the last
+    assert "Annotations from 0:59:00 on." in page.text
+    start = re.search(r'<a href="([^"]+)">From the beginning</a>', page.text)[1]
+    first = anonymous.get(start.replace("&amp;", "&"))
+    assert re.findall(r"Window note (\d+)<", first.text)[:3] == ["0", "1", "2"]
+    assert "From the beginning" not in first.text
+    more = re.search(r'<a href="([^"]+)">More annotations</a>', first.text)[1]
+    after = re.findall(r"Window note (\d+)<", anonymous.get(more.replace("&amp;", "&")).text)
+    assert after[0] == str(WINDOW)  # the next window carries on where the first ended

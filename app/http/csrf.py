@@ -29,6 +29,9 @@ COOKIE = "sessionnav_csrf"
 HEADER = "X-CSRF-Token"
 PARAM = "csrf_token"
 MAX_NONCE = 64
+# What a page made for many readers holds where each reader's token goes (app.http.page_cache
+# puts the token in as it answers): hex like a token, so escaping and URL-encoding keep it.
+PLACEHOLDER = secrets.token_hex(32)
 
 
 def _sign(secret_key: str, nonce: str) -> str:
@@ -37,6 +40,8 @@ def _sign(secret_key: str, nonce: str) -> str:
 
 def token(request: Request) -> str:
     """This browser's token; a new nonce is made when it has none (`set_cookie` sends it)."""
+    if getattr(request.state, "shared_page", False):
+        return PLACEHOLDER
     nonce = getattr(request.state, "csrf_nonce", None) or request.cookies.get(COOKIE)
     if not nonce or len(nonce) > MAX_NONCE:
         nonce = secrets.token_urlsafe(24)

@@ -73,10 +73,12 @@ _env.globals["word_for"] = lambda value: str(WORDS.get(value, value))
 
 
 @pass_context
-def _url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
-    """Starlette's `url_for`, with static files under their content fingerprint."""
-    url = context["request"].url_for(name, **path_params)
-    return manifest().fingerprinted(url, path_params["path"]) if name == "static" else url
+def _url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL | str:
+    """Starlette's `url_for`; a static file's is its fingerprinted path, found without
+    searching the routes (a page names ten, at ~0.15 ms a search)."""
+    if name == "static":
+        return manifest().url(path_params["path"])
+    return context["request"].url_for(name, **path_params)
 
 
 _env.globals["url_for"] = _url_for

@@ -31,7 +31,13 @@ from app.services.transcripts import Window
 from app.web import timeline
 from app.web.moments import Moment
 
-PAGE_SIZE = 200  # annotations per navigator page; more are a "next" link away
+# The annotation list is a window: WINDOW entries from a minute before the moment (the embed's
+# notes start there too), so a page's weight and time do not grow with the recording's
+# annotations; the rest are links away (without JavaScript too): more after it, and the whole
+# list from its beginning.
+WINDOW = 30
+LOOKBACK = 60.0  # seconds before the moment the window starts
+FROM_START = ["placed", -1.0, 0]  # the list's key before its first entry
 CUES_BEFORE = 8  # transcript lines shown before the moment: the context a reader expects
 CUES_AFTER = 32  # and after it: a few minutes of talk, under 10 KB of HTML
 
@@ -88,6 +94,9 @@ def context(
     notices = [moment.notice] if moment.notice else []
     speaker_choices = _speaker_choices(speakers, quoted)
     notices += _drop_unknown_filters(filters, {s.slug for s in speaker_choices}, set(tags))
+    window_from = moment.start - LOOKBACK if key is None and moment.start > LOOKBACK else None
+    if window_from is not None:
+        key = ["placed", window_from, 0]
     rows, next_key = annotation_service.list_page(
         session,
         recording=recording,
@@ -95,7 +104,7 @@ def context(
         speaker=filters.speaker,
         tag=filters.tag,
         key=key,
-        limit=PAGE_SIZE,
+        limit=WINDOW,
         viewer=viewer,
     )
     if highlight is not None and all(r.id != highlight for r in rows):
@@ -125,6 +134,7 @@ def context(
         "speakers_by_segment": speakers,
         "items": items,
         "next_key": next_key,
+        "window_from": window_from,
         "filters": filters,
         "kinds": [k.value for k in AnnotationKind],
         "speaker_choices": speaker_choices,

@@ -1,6 +1,7 @@
 """The HTML pages people open and share (PRODUCT §4, §5); what they show is computed in
 navigator.py from what the services read."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -29,7 +30,7 @@ from app.web.moments import Moment, resolve
 router = make_router(include_in_schema=False, default_response_class=HTMLResponse)
 TQuery = Annotated[str | None, Query(max_length=1000)]  # a well-formed t of any size opens
 FilterQuery = Annotated[str | None, Query(max_length=80)]
-PageOfAnnotations = Annotated[Paging, Depends(paging(navigator.PAGE_SIZE, lenient=True))]
+PageOfAnnotations = Annotated[Paging, Depends(paging(navigator.WINDOW, lenient=True))]
 
 
 def navigator_page(
@@ -56,11 +57,22 @@ def navigator_page(
         viewer=getattr(request.state, "user", None),
         **extra,
     )
-    if paged is not None:
-        ctx["notices"] += [paged.notice] if paged.notice else []
-        ctx["next_cursor"] = paged.cursor(ctx["next_key"])
+    if paged is not None and paged.notice:
+        ctx["notices"].append(paged.notice)
+    # The window's links page the recording's list, from every page that shows it.
+    pages = Paging(None, navigator.WINDOW, settings.secret_key, links.recording_url(recording.slug))
+    ctx["next_cursor"] = pages.cursor(ctx["next_key"])
+    ctx["first_cursor"] = (
+        pages.cursor(navigator.FROM_START) if ctx["window_from"] is not None else None
+    )
     ctx["meta"] = share.meta_for_moment(request, ctx)
     return render(request, "navigator.html", ctx, status_code=status_code)
+
+
+def shared(request: Request, session: Session, make: Callable[[], HTMLResponse]) -> HTMLResponse:
+    """A page the readers who are not signed in share, made once per change
+    (app/http/page_cache.py); `make` renders it."""
+    return request.app.state.pages.page(request, session, make)
 
 
 @router.get("/")
@@ -80,10 +92,13 @@ def recording_page(
     speaker: FilterQuery = None,
     tag: FilterQuery = None,
 ) -> HTMLResponse:
-    rec = recording_service.get(session, slug=recording, viewer=user)
-    moment = resolve(t, duration=rec.duration)
-    filters = navigator.Filters(kind, speaker, tag)
-    return navigator_page(request, session, rec, moment, filters=filters, paged=paged)
+    def make() -> HTMLResponse:
+        rec = recording_service.get(session, slug=recording, viewer=user)
+        moment = resolve(t, duration=rec.duration)
+        filters = navigator.Filters(kind, speaker, tag)
+        return navigator_page(request, session, rec, moment, filters=filters, paged=paged)
+
+    return shared(request, session, make)
 
 
 @router.get("/r/{recording}/s/{segment}")
@@ -96,10 +111,14 @@ def segment_page(
     t: TQuery = None,
 ) -> HTMLResponse:
     """`t` is relative to the segment, so links survive when its boundaries move."""
-    rec = recording_service.get(session, slug=recording, viewer=user)
-    seg = segment_service.get(session, recording=rec, slug=segment)
-    moment = resolve(t, duration=rec.duration, segment=seg)
-    return navigator_page(request, session, rec, moment, focus=seg)
+
+    def make() -> HTMLResponse:
+        rec = recording_service.get(session, slug=recording, viewer=user)
+        seg = segment_service.get(session, recording=rec, slug=segment)
+        moment = resolve(t, duration=rec.duration, segment=seg)
+        return navigator_page(request, session, rec, moment, focus=seg)
+
+    return shared(request, session, make)
 
 
 @router.get("/a/{annotation:int}")
@@ -108,16 +127,20 @@ def annotation_page(
 ) -> HTMLResponse:
     """Opens at the annotation's time (its session's start when unplaced), the annotation
     highlighted; `t` still wins when a link names one."""
-    row = annotation_service.get(session, annotation_id=annotation, viewer=user)
-    rec = recording_service.get_by_id(session, row.recording_id, viewer=user)
-    focus: Segment | None = None
-    if row.start is not None:
-        default = TimeRange(row.start, row.end)
-    else:
-        focus = segment_service.get_by_id(session, row.segment_id) if row.segment_id else None
-        default = TimeRange(focus.start if focus else 0.0, None)
-    moment = resolve(t, duration=rec.duration, default=default)
-    return navigator_page(request, session, rec, moment, highlight=row.id, focus=focus)
+
+    def make() -> HTMLResponse:
+        row = annotation_service.get(session, annotation_id=annotation, viewer=user)
+        rec = recording_service.get_by_id(session, row.recording_id, viewer=user)
+        focus: Segment | None = None
+        if row.start is not None:
+            default = TimeRange(row.start, row.end)
+        else:
+            focus = segment_service.get_by_id(session, row.segment_id) if row.segment_id else None
+            default = TimeRange(focus.start if focus else 0.0, None)
+        moment = resolve(t, duration=rec.duration, default=default)
+        return navigator_page(request, session, rec, moment, highlight=row.id, focus=focus)
+
+    return shared(request, session, make)
 
 
 @router.get("/a/{annotation:int}/item")
@@ -162,26 +185,29 @@ def embed_page(
     recording: str,
     t: TQuery = None,
 ) -> HTMLResponse:
-    rec = recording_service.get(session, slug=recording, viewer=user)
-    moment = resolve(t, duration=rec.duration)
-    live_after = live_events.latest_id(session)  # first: changes after it come live
-    ctx = {
-        "recording": rec,
-        "moment": moment,
-        **navigator.player(session, recording=rec),
-        "page_data": {
-            "media": rec.media_kind.value,
-            "youtubeId": rec.youtube_id,
-            "youtubeApi": settings.youtube_api_url,
-            "start": moment.start,
-            "end": moment.end,
-            "notes": _embed_notes(session, rec, moment, user),
-            "live": links.live_url(rec.slug),
-            "liveAfter": live_after,
-        },
-        "open_url": links.recording_url(rec.slug, moment.start, moment.end),
-    }
-    return render(request, "embed.html", ctx)
+    def make() -> HTMLResponse:
+        rec = recording_service.get(session, slug=recording, viewer=user)
+        moment = resolve(t, duration=rec.duration)
+        live_after = live_events.latest_id(session)  # first: changes after it come live
+        ctx = {
+            "recording": rec,
+            "moment": moment,
+            **navigator.player(session, recording=rec),
+            "page_data": {
+                "media": rec.media_kind.value,
+                "youtubeId": rec.youtube_id,
+                "youtubeApi": settings.youtube_api_url,
+                "start": moment.start,
+                "end": moment.end,
+                "notes": _embed_notes(session, rec, moment, user),
+                "live": links.live_url(rec.slug),
+                "liveAfter": live_after,
+            },
+            "open_url": links.recording_url(rec.slug, moment.start, moment.end),
+        }
+        return render(request, "embed.html", ctx)
+
+    return shared(request, session, make)
 
 
 EMBED_NOTES = 200  # annotations an embed shows over the picture, from its moment on

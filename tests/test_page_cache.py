@@ -1,0 +1,82 @@
+"""Pages kept for readers who are not signed in (app/http/page_cache.py), over real HTTP and a
+real database: a change to anything a page shows is on the next answer, each browser gets its
+own CSRF token, languages and signed-in readers never share a page, and within the allowed
+staleness the kept page (with its live position) is what a crowd gets."""
+
+import re
+
+from app.http import csrf
+from app.http.page_cache import PageCache
+
+TOKEN = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
+LIVE_AFTER = re.compile(r'"liveAfter":\s*(\d+)')
+
+
+def test_a_change_is_on_the_next_answer(client, anonymous, demo):
+    page = f"/r/{demo}/s/round-table?t=5m"
+    first = anonymous.get(page)
+    assert first.status_code == 200 and "Kept or not" not in first.text
+    assert anonymous.get(page, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+
+    body = {"start": 8700, "text": "Kept or not"}
+    made = client.post(f"/api/v1/recordings/{demo}/annotations", json=body).json()
+    assert "Kept or not" in anonymous.get(page).text
+    client.patch(
+        f"/api/v1/recordings/{demo}/segments/round-table", json={"title": "Round table, renamed"}
+    )
+    assert "Round table, renamed" in anonymous.get(page).text
+    client.post(f"/api/v1/annotations/{made['id']}/hide")
+    hidden = anonymous.get(page)
+    assert "Kept or not" not in hidden.text
+    assert int(LIVE_AFTER.search(hidden.text)[1]) > int(LIVE_AFTER.search(first.text)[1])
+
+
+def test_each_browser_gets_its_own_token(clients, demo):
+    one, two = clients(), clients()
+    page = f"/r/{demo}?t=1h"
+    first, second = one.get(page), two.get(page)  # the second is the kept page
+    tokens = [TOKEN.search(r.text)[1] for r in (first, second)]
+    assert tokens[0] != tokens[1]
+    assert csrf.PLACEHOLDER not in first.text + second.text
+    assert second.text.count(tokens[1]) == first.text.count(tokens[0]) >= 1
+    for browser, token in ((one, tokens[0]), (two, tokens[1])):
+        refused = browser.post("/login", data={"username": "nobody", "password": "wrong"})
+        assert refused.status_code == 403  # no token: the CSRF check, not the password
+        answer = browser.post(
+            "/login", params={csrf.PARAM: token}, data={"username": "nobody", "password": "x"}
+        )
+        assert answer.status_code != 403  # each browser's own token passes
+
+
+def test_languages_are_kept_apart(anonymous, demo):
+    page = f"/r/{demo}?t=1h"
+    russian = anonymous.get(page, params={"lang": "ru"})
+    assert '<html lang="ru">' in russian.text
+    english = anonymous.get(page, params={"lang": "en"})
+    assert '<html lang="en">' in english.text
+    assert '<html lang="ru">' in anonymous.get(page, params={"lang": "ru"}).text
+
+
+def test_signed_in_readers_get_their_own_page(clients, anonymous, demo):
+    member = clients("member")
+    page = f"/r/{demo}?t=2h30m"
+    anonymous.get(page)  # kept
+    body = {"start": 9001, "text": "Only mine", "visibility": "private"}
+    assert member.post(f"/api/v1/recordings/{demo}/annotations", json=body).status_code == 201
+    assert "Only mine" in member.get(page).text
+    assert "Only mine" not in anonymous.get(page).text
+    assert "Only mine" not in clients("other").get(page).text
+
+
+def test_within_the_allowance_a_crowd_gets_the_kept_page(shared_app, client, anonymous, demo):
+    shared_app.state.pages = PageCache(stale_seconds=60)
+    page = f"/r/{demo}?t=2h30m"
+    first = anonymous.get(page)
+    body = {"start": 9002, "text": "Said after the page was kept"}
+    assert client.post(f"/api/v1/recordings/{demo}/annotations", json=body).status_code == 201
+    again = anonymous.get(page)
+    assert "Said after the page was kept" not in again.text  # the kept page, stale
+    assert LIVE_AFTER.search(again.text)[1] == LIVE_AFTER.search(first.text)[1]  # live from there
+    assert "Said after the page was kept" in anonymous.get(f"{page}&kind=note").text  # new link
+    shared_app.state.pages = PageCache(stale_seconds=0)
+    assert "Said after the page was kept" in anonymous.get(page).text
