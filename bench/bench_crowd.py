@@ -8,9 +8,11 @@ database is dropped and created first) and worker count (`--workers 1,2,4`), the
 with the demo event) gets, for `--seconds`:
 
 - `--readers` readers (not signed in) arriving at an even pace over the first `--arrive`
-  seconds, each on its own connection: GET one deep link (a session at a moment, an annotation,
-  the recording at a moment), then GET /r/{demo}/live?after=N on the same connection, N being
-  the page's `liveAfter`, read as Server-Sent Events until the end;
+  seconds, each on its own connection: GET one deep link, then GET /r/{demo}/live?after=N on
+  the same connection, N being the page's `liveAfter`, read as Server-Sent Events until the
+  end. The article links the round table: `--article` of the readers (0.8) open that link,
+  the others a deep link of their own (a session at a moment, an annotation, the recording at
+  a moment; nearly every one a different address, so each is a page made for it alone);
 - `--annotators` annotators, every 1 to 5 s: POST a note (7 in 10), PATCH (2 in 10) or DELETE
   (1 in 10) one of their own;
 - 1 editor, every 1 to 3 s: PATCH a quote's text, hide an annotation or restore one it hid.
@@ -113,6 +115,7 @@ class Day:
 
     port: int
     headers: list[str]
+    article: float  # the share of readers opening the article's link
     subjects: dict[int, Subject] = field(default_factory=dict)
     writes: dict[int, list[Write]] = field(default_factory=lambda: defaultdict(list))
     write_latencies: list[float] = field(default_factory=list)
@@ -139,7 +142,10 @@ class Day:
         return choice
 
     def deep_link(self) -> str:
-        """A session at a moment, an annotation, or the recording at a moment."""
+        """The article's link (the round table), or a session at a moment, an annotation, or
+        the recording at a moment."""
+        if random.random() < self.article:
+            return links.segment_url(DEMO, "round-table")
         roll = random.random()
         visible = [i for i, s in self.subjects.items() if not s.hidden and not s.gone]
         if roll < 0.4 and self.segments:
@@ -299,7 +305,7 @@ async def listen(me: Reader, conn: Connection) -> None:
 
 
 async def run_day(port: int, headers: list[str], args, readers: int, seconds: float) -> Day:
-    day = Day(port, headers)
+    day = Day(port, headers, args.article)
     conn = Connection(port, headers)
     _, _, listed = await conn.request("GET", f"{ANNOTATIONS}?limit=200")
     _, _, segments = await conn.request("GET", f"{RECORDING}/segments")
@@ -501,6 +507,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--annotators", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=30, help="per worker count")
     parser.add_argument("--arrive", type=float, default=10, help="seconds the readers arrive over")
+    parser.add_argument(
+        "--article", type=float, default=0.8, help="share of readers opening the article's link"
+    )
     parser.add_argument("--ramp", type=numbers, default=[25, 50, 100, 200, 500, 1000])
     parser.add_argument(
         "--database",

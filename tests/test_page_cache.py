@@ -80,3 +80,15 @@ def test_within_the_allowance_a_crowd_gets_the_kept_page(shared_app, client, ano
     assert "Said after the page was kept" in anonymous.get(f"{page}&kind=note").text  # new link
     shared_app.state.pages = PageCache(stale_seconds=0)
     assert "Said after the page was kept" in anonymous.get(page).text
+
+
+def test_the_transcript_file_is_made_again_after_a_change(client, anonymous, transcribed):
+    url = f"/r/{transcribed}/transcript.vtt"
+    first = anonymous.get(url)
+    assert first.status_code == 200 and first.headers["content-type"].startswith("text/vtt")
+    assert "set-cookie" not in first.headers and anonymous.get(url).text == first.text
+    vtt = "WEBVTT\n\n02:20:00.000 --> 02:20:04.000\n<v Faina Filina>A new first line.\n"
+    imported = client.post(f"/api/v1/recordings/{transcribed}/transcript", content=vtt.encode())
+    assert imported.status_code == 201
+    again = anonymous.get(url)
+    assert "A new first line." in again.text and "We need to pay" not in again.text

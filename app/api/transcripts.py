@@ -3,7 +3,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import Query, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.api.imports import TEXT_BODY_DOC, TextBody
 from app.api.params import AnnotationPath, FromQuery, ToQuery
@@ -108,9 +108,16 @@ _FILE_DOC: dict[TranscriptFormat, dict[int | str, dict[str, Any]]] = {
     "/transcript.vtt", response_class=Response, responses=_FILE_DOC[TranscriptFormat.vtt]
 )
 def transcript_vtt(
-    session: SessionDep, user: Anyone, recording: str, language: LanguageQuery = None
+    request: Request,
+    session: SessionDep,
+    user: Anyone,
+    recording: str,
+    language: LanguageQuery = None,
 ) -> Response:
-    return _file(session, user, recording, language, TranscriptFormat.vtt)
+    """Made once per change for readers not signed in: every player asks for it."""
+    return request.app.state.pages.page(
+        request, session, lambda: _file(session, user, recording, language, TranscriptFormat.vtt)
+    )
 
 
 @files_router.get(

@@ -1,5 +1,6 @@
-"""Pages kept for the readers who are not signed in: a press article's crowd opens the same
-few links, and each of those pages is rendered once per change instead of once per reader.
+"""Pages (and files made from the database, such as transcript.vtt) kept for the readers who
+are not signed in: a press article's crowd opens the same few links, and each of those pages
+is rendered once per change instead of once per reader.
 
 A page is kept with the content version it was made at (app.db raises the version in every
 transaction that changes what pages show) and answered again while the version stays: one
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import Response
 
 from app import i18n
 from app.db import Session, content_version
@@ -38,6 +39,7 @@ _PLACEHOLDER = csrf.PLACEHOLDER.encode()
 class Kept:
     body: bytes
     status_code: int
+    media_type: str | None
     version: int
     made: float  # time.monotonic()
 
@@ -50,11 +52,9 @@ class PageCache:
         self._making: set[tuple[str, ...]] = set()
         self._lock = threading.Lock()  # routes run in a thread pool
 
-    def page(
-        self, request: Request, session: Session, make: Callable[[], HTMLResponse]
-    ) -> HTMLResponse:
-        """The page `make` renders for this request: a kept one when the reader is not signed
-        in and it is current (or may be stale), else `make`'s, kept when it is a 200."""
+    def page(self, request: Request, session: Session, make: Callable[[], Response]) -> Response:
+        """The answer `make` gives this request: a kept one when the reader is not signed in
+        and it is current (or may be stale), else `make`'s, kept when it is a 200."""
         if getattr(request.state, "user", None) is not None:
             return make()
         key = (request.url.path, request.url.query, i18n.current(), site_url(request))
@@ -81,7 +81,7 @@ class PageCache:
             request.state.shared_page = False
             with self._lock:
                 self._making.discard(key)
-        made = Kept(bytes(response.body), response.status_code, version, now)
+        made = Kept(bytes(response.body), response.status_code, response.media_type, version, now)
         if made.status_code == 200:
             self._keep(key, made)
         return self._answer(request, made)
@@ -95,8 +95,10 @@ class PageCache:
                 self._size -= len(self._pages.popitem(last=False)[1].body)
 
     @staticmethod
-    def _answer(request: Request, page: Kept) -> HTMLResponse:
+    def _answer(request: Request, page: Kept) -> Response:
+        if _PLACEHOLDER not in page.body:  # a file, or a page without forms
+            return Response(page.body, page.status_code, media_type=page.media_type)
         body = page.body.replace(_PLACEHOLDER, csrf.token(request).encode())
-        response = HTMLResponse(body, status_code=page.status_code)
+        response = Response(body, page.status_code, media_type=page.media_type)
         csrf.set_cookie(request, response)
         return response

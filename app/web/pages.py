@@ -69,7 +69,7 @@ def navigator_page(
     return render(request, "navigator.html", ctx, status_code=status_code)
 
 
-def shared(request: Request, session: Session, make: Callable[[], HTMLResponse]) -> HTMLResponse:
+def shared(request: Request, session: Session, make: Callable[[], Response]) -> Response:
     """A page the readers who are not signed in share, made once per change
     (app/http/page_cache.py); `make` renders it."""
     return request.app.state.pages.page(request, session, make)
@@ -91,7 +91,7 @@ def recording_page(
     kind: FilterQuery = None,
     speaker: FilterQuery = None,
     tag: FilterQuery = None,
-) -> HTMLResponse:
+) -> Response:
     def make() -> HTMLResponse:
         rec = recording_service.get(session, slug=recording, viewer=user)
         moment = resolve(t, duration=rec.duration)
@@ -109,7 +109,7 @@ def segment_page(
     recording: str,
     segment: str,
     t: TQuery = None,
-) -> HTMLResponse:
+) -> Response:
     """`t` is relative to the segment, so links survive when its boundaries move."""
 
     def make() -> HTMLResponse:
@@ -124,7 +124,7 @@ def segment_page(
 @router.get("/a/{annotation:int}")
 def annotation_page(
     request: Request, session: SessionDep, user: Anyone, annotation: int, t: TQuery = None
-) -> HTMLResponse:
+) -> Response:
     """Opens at the annotation's time (its session's start when unplaced), the annotation
     highlighted; `t` still wins when a link names one."""
 
@@ -184,7 +184,7 @@ def embed_page(
     settings: SettingsDep,
     recording: str,
     t: TQuery = None,
-) -> HTMLResponse:
+) -> Response:
     def make() -> HTMLResponse:
         rec = recording_service.get(session, slug=recording, viewer=user)
         moment = resolve(t, duration=rec.duration)
