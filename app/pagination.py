@@ -43,7 +43,11 @@ def keyset_page(
     last of them unique; descending with `newest`), and the key to ask for the next page with
     (None on the last page)."""
     if key:  # None or [] for the first page
-        stmt = stmt.where(after(columns, key, newest=newest))
+        # The bound on the first column alone is implied by `after`, but it is what lets the
+        # planners (PostgreSQL's and SQLite's alike) start the index walk at the key instead
+        # of at the index's first row: 660 ms → 0.3 ms at 1,000,000 annotations.
+        first = columns[0] <= key[0] if newest else columns[0] >= key[0]
+        stmt = stmt.where(first, after(columns, key, newest=newest))
     order = [cast(ColumnElement[Any], c).desc() for c in columns] if newest else columns
     rows = list(session.exec(stmt.order_by(*order).limit(limit + 1)).all())
     if len(rows) <= limit:

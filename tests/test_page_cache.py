@@ -3,6 +3,7 @@ real database: a change to anything a page shows is on the next answer, each bro
 own CSRF token, languages and signed-in readers never share a page, and within the allowed
 staleness the kept page (with its live position) is what a crowd gets."""
 
+import gzip
 import re
 
 from app.http import csrf
@@ -92,3 +93,21 @@ def test_the_transcript_file_is_made_again_after_a_change(client, anonymous, tra
     assert imported.status_code == 201
     again = anonymous.get(url)
     assert "A new first line." in again.text and "We need to pay" not in again.text
+
+
+def test_a_kept_page_is_compressed_once_for_everyone(clients, demo):
+    """The kept page's gzip is made of parts compressed when it was kept and the reader's
+    token compressed alone: a valid gzip stream (read here by Python's gzip module) holding
+    exactly the page the same browser gets uncompressed."""
+    browser, other = clients(), clients()
+    page = f"/r/{demo}?t=1h"
+    plain = browser.get(page, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and TOKEN.search(plain.text)
+    for reader in (browser, other):
+        with reader.stream("GET", page, headers={"Accept-Encoding": "gzip"}) as answer:
+            raw = b"".join(answer.iter_raw())
+            assert answer.headers["content-encoding"] == "gzip"
+            assert "Accept-Encoding" in answer.headers["vary"]
+        text = gzip.decompress(raw).decode()
+        assert (text == plain.text) == (reader is browser)  # another browser, another token
+        assert TOKEN.search(text)[1] == TOKEN.search(reader.get(page).text)[1]
