@@ -5,6 +5,7 @@ navigator's filter menus and a speaker's quotes, each holding only what the view
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app import links
@@ -113,9 +114,14 @@ MENU = 200  # entries at most in a filter menu: past that a menu helps nobody
 
 def tags_in(session: Session, *, recording: Recording) -> list[str]:
     """The tags used on a recording's public annotations, for a filter menu (the first MENU
-    in order). The tag index is walked in order and each tag asks whether one of its
-    annotations is here, so the cost follows the menu, not the recording's annotations."""
-    here = (
+    in order). The distinct tags are found by a loose index scan (each the smallest above the
+    one before, one index probe each, rather than reading every tagged row: 62,500 of them at
+    1,000,000 annotations took 0.6 s) and each asks whether one of its annotations is here."""
+    tag = col(AnnotationTag.tag)
+    walk = select(func.min(tag).label("tag")).cte("walk", recursive=True)
+    following = select(func.min(tag)).where(tag > walk.c.tag).scalar_subquery()
+    walk = walk.union_all(select(following).where(walk.c.tag.is_not(None)))
+    public_here = (
         select(Annotation.id)
         .where(
             col(Annotation.id) == AnnotationTag.annotation_id,
@@ -124,11 +130,17 @@ def tags_in(session: Session, *, recording: Recording) -> list[str]:
         )
         .exists()
     )
-    return list(
-        session.exec(
-            select(AnnotationTag.tag).where(here).distinct().order_by(AnnotationTag.tag).limit(MENU)
-        ).all()
+    # A probe from the tag's rows, each looked up by its annotation's key, stopping at the
+    # first one here: as one EXISTS, PostgreSQL joined every tagged row and SQLite walked the
+    # recording's annotations instead.
+    here = (
+        select(AnnotationTag.annotation_id)
+        .where(AnnotationTag.tag == walk.c.tag, public_here)
+        .limit(1)
+        .scalar_subquery()
     )
+    found = select(walk.c.tag).where(walk.c.tag.is_not(None), here.is_not(None))
+    return list(session.exec(found.order_by(walk.c.tag).limit(MENU)).all())
 
 
 def speakers_in(session: Session, *, recording: Recording) -> list[Speaker]:
