@@ -99,8 +99,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if args.workers > 1:
             from uvicorn.supervisors import Multiprocess
 
+            # uvicorn kills a worker that is not ready, or does not answer its ping, within
+            # 5 s: on a busy machine starting the app takes longer, and the workers were
+            # killed and started again for minutes (bench/bench_page.py saw it at load 6).
             config = uvicorn.Config(
-                "app.main:app", host=args.host, port=args.port, workers=args.workers
+                "app.main:app",
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                timeout_worker_healthcheck=60,
             )
             # uvicorn binds the workers' shared socket with protocol 0, so asyncio leaves Nagle's
             # algorithm on for the connections it accepts (a keep-alive client got 23 req/s, not
