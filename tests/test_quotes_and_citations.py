@@ -187,14 +187,16 @@ def test_editor_adds_a_quote_with_its_source_at_the_current_second(page, sign_in
     assert page.input_value("#a-source-url") == ""  # cleared for the next annotation
 
 
-def test_the_lists_citation_names_the_words_above_and_the_permalink_gives_them(anonymous, demo):
-    """A long quote is not said twice in the list (once above, once in its citation): the
-    citation says "[the words above]" in their place; on the quote's own page it is whole."""
+def test_the_list_links_each_citation_and_the_linked_entry_gives_it_whole(anonymous, demo):
+    """The list does not carry every entry's citation (PRODUCT §8, the page's weight): each
+    entry's "Cite" leads to its permalink's page, where the linked entry shows its citation in
+    full, open, as the API gives it ("Copy citation" asks the API, static/js/annotate.js)."""
     first = anonymous.get(f"/api/v1/recordings/{demo}/annotations?kind=quote").json()["items"][0]
-    assert len(first["text"]) > 40
-    listed = _citation(anonymous.get(f"/r/{demo}").text, first["id"])
-    assert '<span class="quote-ref">' in listed
-    listed = re.sub(r"<[^>]+>", "", listed)
-    assert first["text"] not in listed
-    assert listed == first["citation"].replace(first["text"], "[the words above]")
-    assert _citation(anonymous.get(f"/a/{first['id']}").text, first["id"]) == first["citation"]
+    page = anonymous.get(f"/r/{demo}").text
+    assert 'class="citation"' not in page
+    cite = f'<a href="/a/{first["id"]}#cite-{first["id"]}" class="cite">Cite<span class="vh"> — '
+    assert cite in page
+    linked = anonymous.get(f"/a/{first['id']}").text
+    assert _citation(linked, first["id"]) == first["citation"]
+    assert '<details class="cite" open>' in linked
+    assert linked.count('class="citation"') == 1  # the other entries link theirs

@@ -7,9 +7,9 @@ without the hash, or with an old one, still gets the current file, revalidated o
 (`no-cache` with an ETag, so a repeat is a 304).
 
 ES modules import each other by relative specifiers (`./i18n.js`), which name no hash. The
-import map every page carries in its head sends each module's plain URL to its fingerprinted
-one, and `modulepreload` links ask for a page's whole module graph at once rather than one
-level of imports after the other. The import map is an inline script: the Content-Security-
+import map every page carries in its head sends each imported module's plain URL to its
+fingerprinted one, and `modulepreload` links ask for a page's whole module graph at once rather
+than one level of imports after the other. The import map is an inline script: the Content-Security-
 Policy allows exactly it by its hash (app/http/headers.py). A module loaded on demand
 (`import("./preview.js")`) is in the import map, so it comes fingerprinted too, but not in the
 `modulepreload` graph: the first paint does not wait for it.
@@ -53,6 +53,8 @@ _IMPORT = re.compile(
     r"""^\s*(?:(?:import|export)\b[^"';]*?\bfrom\s*|import\s*)["'](\.\.?/[^"']+)["']""",
     re.MULTILINE,
 )
+# Modules loaded on demand: `import("./preview.js")`.
+_DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["'](\.\.?/[^"']+)["']\s*\)""")
 
 
 def _digest(data: bytes) -> str:
@@ -76,12 +78,14 @@ class Manifest:
     hashes: dict[str, str]
     imports: dict[str, tuple[str, ...]]
     bodies: dict[str, bytes]
+    on_demand: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, folder: Path) -> "Manifest":
         hashes: dict[str, str] = {}
         imports: dict[str, tuple[str, ...]] = {}
         bodies: dict[str, bytes] = {}
+        on_demand: set[str] = set()
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = file.relative_to(folder).as_posix()
             data = file.read_bytes()
@@ -91,11 +95,16 @@ class Manifest:
             hashes[name] = _digest(data if served is None else served)
             if file.suffix == ".js":
                 base = file.parent
+                source = data.decode()  # the source: one import per line
                 imports[name] = tuple(
                     (base / spec).resolve().relative_to(folder.resolve()).as_posix()
-                    for spec in _IMPORT.findall(data.decode())  # the source: one per line
+                    for spec in _IMPORT.findall(source)
                 )
-        return cls(hashes, imports, bodies)
+                on_demand.update(
+                    (base / spec).resolve().relative_to(folder.resolve()).as_posix()
+                    for spec in _DYNAMIC_IMPORT.findall(source)
+                )
+        return cls(hashes, imports, bodies, frozenset(on_demand))
 
     def url(self, path: str) -> str:
         """The file's fingerprinted URL (its plain URL when it is unknown)."""
@@ -115,7 +124,10 @@ class Manifest:
 
     @property
     def import_map_json(self) -> str:
-        mapping = {f"{MOUNT}/{module}": self.url(module) for module in self.imports}
+        """The modules some module imports (statically or on demand); the pages' own entry
+        modules come by their fingerprinted `<script src>` and need no entry."""
+        imported = {m for targets in self.imports.values() for m in targets} | self.on_demand
+        mapping = {f"{MOUNT}/{m}": self.url(m) for m in self.imports if m in imported}
         return json.dumps({"imports": mapping}, separators=(",", ":"))
 
     @property

@@ -1,14 +1,15 @@
-// Annotating without reloads: the form posts to the JSON API, the new entry (rendered by the
-// server's own template) joins the list and the timeline. Delete and "place at current time"
-// work the same way. Anything this script cannot send as seconds goes as the plain form.
+// The list of quotes and annotations: jumping to an entry's moment, copying its link or its
+// citation, and entries coming and going (this page's own changes and others', live.js) with
+// their timeline marks. A signed-in reader's part (the annotate form, deleting and placing
+// entries) comes by import() with the form: a reader not signed in has neither.
 import { t } from "./i18n.js";
-import { announce, copy, formatTime, send } from "./util.js";
+import { announce, copy } from "./util.js";
 
 const ECHO = 5000; // ms during which a live update of the page's own change is its echo
 const FOCUSABLE = "a[href], button:not([hidden]), summary, input, select, textarea";
 const focusables = (root) => [...root.querySelectorAll(FOCUSABLE)];
 
-async function apiError(response) {
+export async function apiError(response) {
   try {
     return (await response.json()).detail;
   } catch {
@@ -20,113 +21,17 @@ export class Annotations {
   constructor({ form, list, timeline, player, data }) {
     Object.assign(this, { form, list, timeline, player, data });
     this.changed = new Map(); // id -> when this page itself changed it
-    list.addEventListener("submit", (e) => this.listSubmit(e));
     list.addEventListener("click", (e) => this.listClick(e));
     this.enhance(list);
-    this.proposePlacements(list);
     // Signed out, the page offers a sign-in link where the form would be.
-    if (form instanceof HTMLFormElement) this.withForm(form);
-  }
-  withForm(form) {
-    const { player, data } = this;
-    this.error = form.querySelector("#annotate-error");
-    this.start = form.elements.start;
-    this.end = form.elements.end;
-    // Untouched, the start field follows playback: "annotate" means "here".
-    this.follow = !this.error.textContent;
-    if (this.follow) this.setTime(this.start, player.currentTime);
-    else this.start.dataset.seconds = "";
-    if (data.end !== null && !this.error.textContent) this.setTime(this.end, data.end);
-    for (const field of [this.start, this.end]) {
-      field.addEventListener("input", () => {
-        delete field.dataset.seconds;
-        if (field === this.start) this.follow = false;
-      });
-    }
-    form.elements.text.addEventListener("focus", () => (this.follow = false));
-    for (const button of form.querySelectorAll("[data-mark]")) {
-      button.hidden = false;
-      button.addEventListener("click", () => this.mark(button.dataset.mark));
-    }
-    player.on("timeupdate", () => this.follow && this.setTime(this.start, player.currentTime));
-    form.addEventListener("submit", (e) => this.submit(e));
-  }
-  setTime(field, seconds) {
-    field.value = formatTime(seconds);
-    field.dataset.seconds = String(Math.floor(seconds + 1e-6));
-  }
-  mark(which) {
-    this.setTime(which === "start" ? this.start : this.end, this.player.currentTime);
-    if (which === "start") this.follow = false;
-    const time = formatTime(this.player.currentTime);
-    announce(which === "start" ? t("Marked in at {time}", { time }) : t("Marked out at {time}", { time }));
-    const range = this.range();
-    if (range) this.rangeChanged(range);
-  }
-  // The share box and "Copy link to this range" take a range marked or saved (share.js).
-  rangeChanged(range) {
-    document.dispatchEvent(new CustomEvent("rangechange", { detail: range }));
+    this.ready =
+      form instanceof HTMLFormElement
+        ? import("./annotating.js").then(({ Annotating }) => (this.signedIn = new Annotating(this)))
+        : Promise.resolve();
   }
   annotateHere() {
-    if (!this.start) return this.form.querySelector("a")?.focus();
-    this.follow = true;
-    this.setTime(this.start, this.player.currentTime);
-    this.form.elements.text.focus();
-  }
-  range() {
-    const { start, end } = this;
-    if (!start?.dataset.seconds || !end?.dataset.seconds) return null;
-    const range = [Number(start.dataset.seconds), Number(end.dataset.seconds)];
-    return range[0] < range[1] ? range : null;
-  }
-  seconds(field) {
-    if (!field.value.trim()) return null;
-    return field.dataset.seconds ? Number(field.dataset.seconds) : undefined;
-  }
-  async submit(event) {
-    const start = this.seconds(this.start);
-    const end = this.seconds(this.end);
-    if (start === undefined || end === undefined) return; // typed time codes: the server reads them
-    event.preventDefault();
-    const f = this.form.elements;
-    const body = {
-      kind: f.kind.value,
-      start,
-      text: f.text.value.trim(),
-      tags: f.tags.value.split(",").map((t) => t.trim()).filter(Boolean),
-    };
-    if (end !== null) body.end = end;
-    if (f.speaker?.value) body.speaker = f.speaker.value;
-    for (const name of ["source_title", "source_url"]) {
-      if (f[name]?.value.trim()) body[name] = f[name].value.trim();
-    }
-    if (f.visibility?.checked) body.visibility = "private";
-    const response = await send(`${this.data.api}/annotations`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) return this.fail(await apiError(response));
-    const created = await response.json();
-    this.error.hidden = true;
-    await this.show(created);
-    for (const field of [f.text, f.tags, f.source_title, f.source_url]) if (field) field.value = "";
-    this.end.value = "";
-    delete this.end.dataset.seconds;
-    announce(t("Annotation added at {time}", { time: formatTime(created.start) }));
-    if (created.end != null) this.rangeChanged([created.start, created.end]);
-  }
-  fail(message) {
-    this.error.textContent = message;
-    this.error.hidden = false;
-    this.error.focus?.();
-  }
-  // Insert (or replace) the server-rendered entry, fetched as this viewer sees it.
-  async show(annotation) {
-    this.changed.set(String(annotation.id), Date.now());
-    const response = await fetch(`/a/${annotation.id}/item`);
-    if (!response.ok) return this.fail(await apiError(response));
-    return this.insert(await response.text());
+    if (this.signedIn) this.signedIn.annotateHere();
+    else this.form.querySelector("a")?.focus();
   }
   // One entry as the server renders it (_item.html), put in time order with its timeline
   // mark; its data-* attributes say where. Whoever had the focus in it keeps it there.
@@ -164,53 +69,28 @@ export class Annotations {
   echo(id) {
     return Date.now() - (this.changed.get(String(id)) ?? 0) < ECHO;
   }
+  // Each entry's "Copy link" and "Copy citation", beside the links they copy and named like
+  // them ("Copy link — quote 2, Evgeniy Kutsenko", the words after the dash from _item.html).
   enhance(root) {
     for (const button of root.querySelectorAll(".js-only")) button.hidden = false;
-  }
-  async listSubmit(event) {
-    const form = event.target;
-    const item = form.closest(".annotation");
-    if (!item) return;
-    const id = item.dataset.id;
-    if (form.classList.contains("delete")) {
-      event.preventDefault();
-      const response = await send(`/api/v1/annotations/${id}`, { method: "DELETE" });
-      if (!response.ok) return announce(await apiError(response));
-      this.changed.set(id, Date.now());
-      this.remove(id);
-      announce(t("Annotation deleted"));
-    } else if (form.classList.contains("place")) {
-      event.preventDefault();
-      await this.place(id, { start: Math.floor(this.player.currentTime) });
-    }
-  }
-  async place(id, range) {
-    const response = await send(`/api/v1/annotations/${id}`, {
-      method: "PATCH",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(range),
-    });
-    if (!response.ok) return announce(await apiError(response));
-    await this.show(await response.json());
-    announce(t("Placed at {time}", { time: formatTime(range.start) }));
-  }
-  // Unplaced quotes: ask the transcript where each was said, one at a time, and offer the
-  // answer with an "Accept" button (without scripts, the link leads to the same proposal).
-  async proposePlacements(root) {
-    for (const slot of root.querySelectorAll("[data-placement]")) {
-      const id = slot.dataset.placement;
-      const response = await fetch(`/api/v1/annotations/${id}/placement`);
-      if (!response.ok) continue;
-      const proposal = await response.json();
-      const accept = document.createElement("button");
-      accept.type = "button";
-      accept.textContent = t("Accept {time}", { time: proposal.start_tc });
-      accept.addEventListener("click", () => this.place(id, { start: proposal.start, end: proposal.end }));
-      const found = t("Transcript: {time} (confidence {confidence}%)", {
-        time: proposal.start_tc,
-        confidence: proposal.confidence,
-      });
-      slot.replaceChildren(`${found} `, accept);
+    for (const actions of root.querySelectorAll(".annotation > .actions")) {
+      const permalink = actions.querySelector(".permalink");
+      const cite = actions.querySelector(".cite");
+      if (!permalink || actions.querySelector(".copy")) continue;
+      const about = permalink.querySelector(".vh")?.textContent ?? "";
+      const button = (label, data) => {
+        const made = Object.assign(document.createElement("button"), { type: "button", className: "copy" });
+        const hidden = Object.assign(document.createElement("span"), { className: "vh", textContent: about });
+        made.append(label, hidden);
+        Object.assign(made.dataset, data);
+        return made;
+      };
+      // The site's own address for it, as the share box's (the page may be reached otherwise).
+      const link = new URL(permalink.getAttribute("href"), this.data.shareBase ?? location.href).href;
+      permalink.after(button(t("Copy link"), { copy: link }));
+      const citation = button(t("Copy citation"), { cite: actions.closest(".annotation").dataset.id });
+      if (cite?.tagName === "DETAILS") cite.append(citation);
+      else cite?.after(citation);
     }
   }
   listClick(event) {
@@ -220,17 +100,17 @@ export class Annotations {
       event.preventDefault();
       this.player.seek(Number(jump.dataset.seek));
       this.highlight(jump.closest(".annotation"));
+    } else if (copier?.dataset.cite) {
+      this.copyCitation(copier.dataset.cite);
     } else if (copier) {
-      const text = copier.dataset.copy ?? this.citation(document.getElementById(copier.dataset.copyFrom));
-      copy(text.trim(), copier.dataset.copy ? "link" : "citation");
+      copy(copier.dataset.copy, "link");
     }
   }
-  // A citation's text with the entry's words where the list names them (_item.html).
-  citation(element) {
-    const whole = element.cloneNode(true);
-    const words = element.closest(".annotation")?.querySelector(":scope > blockquote, :scope > .text");
-    for (const ref of whole.querySelectorAll(".quote-ref")) ref.textContent = words?.textContent ?? "";
-    return whole.textContent;
+  // The citation as the API gives it (in the list, only the linked entry shows its own).
+  async copyCitation(id) {
+    const response = await fetch(`/api/v1/annotations/${id}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) return announce(await apiError(response));
+    copy((await response.json()).citation, "citation");
   }
   highlight(item) {
     for (const old of this.list.querySelectorAll(".highlighted")) {

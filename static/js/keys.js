@@ -3,20 +3,12 @@
 // control that uses it: fields, buttons and links (Space), the timeline slider and the media
 // (arrows), and anything that scrolls, such as the transcript (Space and arrows).
 // The settings' form comes with the dialog's first opening (keys_settings.js).
-import { t } from "./i18n.js";
-
-const STORE = "sessionnav.shortcuts";
-// The actions with a key of their own, in the order the help dialog lists them.
-export const ACTIONS = {
-  toggle: { key: "k", label: () => t("Play or pause") },
-  back5: { key: "j", label: () => t("Back 5 seconds") },
-  fwd5: { key: "l", label: () => t("Forward 5 seconds") },
-  prev: { key: "p", label: () => t("Previous session") },
-  next: { key: "n", label: () => t("Next session") },
-  where: { key: "t", label: () => t("Say the time and session") },
-  annotate: { key: "a", label: () => t("Annotate here") },
-  "copy-moment": { key: "c", label: () => t("Copy link to this moment") },
-  help: { key: "?", label: () => t("This help") },
+export const STORE = "sessionnav.shortcuts";
+// The actions with a key of their own and their usual keys, in the order the help dialog lists
+// them (with their names, keys_settings.js).
+export const DEFAULTS = {
+  enabled: true,
+  keys: { toggle: "k", back5: "j", fwd5: "l", prev: "p", next: "n", where: "t", annotate: "a", "copy-moment": "c", help: "?" },
 };
 // Media-player keys that cannot be changed; they are switched off with the others.
 const FIXED = {
@@ -26,7 +18,6 @@ const FIXED = {
   "Shift+ArrowLeft": "back30",
   "Shift+ArrowRight": "fwd30",
 };
-export const DEFAULTS = { enabled: true, keys: Object.fromEntries(Object.entries(ACTIONS).map(([a, d]) => [a, d.key])) };
 const TYPING = "input, textarea, select, [contenteditable], dialog[open]";
 const USES_SPACE = "button, a, summary, video, audio, [role=button], [role=link], [role=checkbox], [role=switch], [role=option], [role=tab], [role=menuitem]";
 const USES_ARROWS =
@@ -36,36 +27,18 @@ function load() {
   try {
     const saved = JSON.parse(localStorage.getItem(STORE));
     const keys = { ...DEFAULTS.keys, ...saved?.keys };
-    if (problem(keys)) return DEFAULTS;
+    if (!usable(keys)) return DEFAULTS;
     return { enabled: saved?.enabled !== false, keys };
   } catch {
     return DEFAULTS;
   }
 }
 
-export function save(prefs) {
-  try {
-    localStorage.setItem(STORE, JSON.stringify(prefs));
-  } catch {
-    // Storage refused (private mode, quota): the choice lasts for this page only.
-  }
-}
-
-// What is wrong with a mapping, as [action, message], or null when every key is usable.
-export function problem(keys) {
-  const seen = {};
-  for (const [action, key] of Object.entries(keys)) {
-    const label = ACTIONS[action]?.label();
-    if (!label) continue;
-    if (typeof key !== "string" || [...key].length !== 1 || !key.trim()) {
-      return [action, t("The key for “{action}” must be one character, not a space.", { action: label })];
-    }
-    if (key in seen) {
-      return [action, t("“{key}” is used twice: for “{first}” and “{second}”.", { key, first: seen[key], second: label })];
-    }
-    seen[key] = label;
-  }
-  return null;
+// Whether every action's key is one character, not a space, and none is used twice (what is
+// wrong, in words, is for the settings: keys_settings.js).
+function usable(keys) {
+  const used = Object.keys(DEFAULTS.keys).map((action) => keys[action]);
+  return used.every((k) => typeof k === "string" && [...k].length === 1 && k.trim()) && new Set(used).size === used.length;
 }
 
 // Inside a widget that handles its own keys ([data-keys-own], the transcript) or inside
@@ -106,16 +79,15 @@ function describe(prefs) {
 }
 
 /** Listen for the shortcuts; `actions` maps an action's name to what it does. Its `help`
- * (opening the dialog) then first fills in the dialog's settings, once. */
+ * (opening the dialog) then first makes the dialog with its settings, once. */
 export function installShortcuts(actions) {
   const prefs = { ...load() };
   const changed = () => describe(prefs);
-  const dialog = document.getElementById("help");
   const open = actions.help;
   let settings = null;
-  if (dialog && open) {
+  if (open) {
     actions.help = async () => {
-      settings ??= import("./keys_settings.js").then((m) => m.installSettings(dialog, prefs, changed));
+      settings ??= import("./keys_settings.js").then((m) => m.installSettings(prefs, changed));
       await settings;
       open();
     };

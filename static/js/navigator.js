@@ -1,8 +1,9 @@
 // The navigator page: wires the player to the timeline, the chapter list, the speakers of
 // the current session, "skip break", sharing, annotating and the keyboard shortcuts.
 // What the first paint does not need comes by `import()` when the page has it: the transcript
-// and the speaker turns (asked for at once, in parallel with the player), the frame previews
-// at the first hover or focus on the timeline.
+// and the speaker turns (asked for at once, in parallel with the player), a signed-in
+// reader's annotate form (annotate.js), the frame previews at the first hover or focus on the
+// timeline.
 import { Annotations } from "./annotate.js";
 import { followLive } from "./live.js";
 import { installShortcuts } from "./keys.js";
@@ -224,5 +225,6 @@ async function start() {
       side.scrollTop += item.getBoundingClientRect().top - side.getBoundingClientRect().top - 16;
     }
   }
+  await annotations.ready; // signed in, the annotate form's script
   document.body.dataset.ready = "true";
 }

@@ -1,8 +1,9 @@
 // One player interface over HTML5 media and the YouTube IFrame API, so the rest of the page
 // never asks which it is: play, pause, seek, currentTime, duration, paused, on(event, fn).
 // Events: "ready", "timeupdate", "play", "pause", "seeked", "rangeend".
+// The YouTube side (youtube.js) comes by import() only for a YouTube recording.
 
-class Player {
+export class Player {
   constructor() {
     this.handlers = {};
     this.rangeStart = null;
@@ -79,75 +80,6 @@ class MediaPlayer extends Player {
   }
 }
 
-class YouTubePlayer extends Player {
-  constructor(yt, holder, videoId, start) {
-    super();
-    this.timer = null;
-    this.yt = new yt.Player(holder, {
-      videoId,
-      width: "100%",
-      height: "100%",
-      playerVars: { start: Math.floor(start), playsinline: 1, rel: 0 },
-      events: {
-        onReady: () => {
-          if (start % 1) this.yt.seekTo(start, true);
-          this.emit("ready");
-        },
-        onStateChange: (e) => this.stateChanged(e.data, yt.PlayerState),
-      },
-    });
-  }
-  ready() {}
-  stateChanged(state, states) {
-    clearInterval(this.timer);
-    if (state === states.PLAYING) {
-      this.timer = setInterval(() => this.emit("timeupdate"), 250);
-      this.emit("play");
-    } else if (state === states.PAUSED || state === states.ENDED) {
-      this.emit("pause");
-    }
-    this.emit("timeupdate");
-  }
-  play() {
-    this.yt.playVideo();
-  }
-  pause() {
-    this.yt.pauseVideo();
-  }
-  seek(t) {
-    this.yt.seekTo(Math.max(0, t), true);
-    this.emit("timeupdate");
-    this.emit("seeked");
-  }
-  get currentTime() {
-    return this.yt.getCurrentTime?.() ?? 0;
-  }
-  get duration() {
-    return this.yt.getDuration?.() || null;
-  }
-  get paused() {
-    return this.yt.getPlayerState?.() !== 1;
-  }
-}
-
-let youtubeApi = null;
-
-function loadYouTube(url) {
-  youtubeApi ||= new Promise((resolve, reject) => {
-    if (window.YT?.Player) return resolve(window.YT);
-    const previous = window.onYouTubeIframeAPIReady;
-    window.onYouTubeIframeAPIReady = () => {
-      previous?.();
-      resolve(window.YT);
-    };
-    const script = document.createElement("script");
-    script.src = url;
-    script.onerror = () => reject(new Error("the YouTube player could not be loaded"));
-    document.head.append(script);
-  });
-  return youtubeApi;
-}
-
 // The page's player: its <video>, or a YouTube player in #player. Resolves once it can seek.
 export async function createPlayer(root, data) {
   const video = root.querySelector("video");
@@ -157,6 +89,7 @@ export async function createPlayer(root, data) {
     // The captions control's module only where there is one (a recording with a transcript).
     if (root.querySelector("#captions")) (await import("./captions.js")).installCaptions(root);
   } else if (data.youtubeId) {
+    const { loadYouTube, YouTubePlayer } = await import("./youtube.js");
     const yt = await loadYouTube(data.youtubeApi);
     player = new YouTubePlayer(yt, root.querySelector("#player"), data.youtubeId, data.start);
   } else {

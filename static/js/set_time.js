@@ -3,7 +3,14 @@
 // data-set-time names, so an editor sets times while watching. Without JavaScript the buttons
 // stay hidden and the fields are typed.
 import { t } from "./i18n.js";
-import { announce, timeCode } from "./util.js";
+import { announce, formatTime } from "./util.js";
+
+// The same to the millisecond, as an editor types it: 2:20:05.250.
+function timeCode(seconds) {
+  const ms = Math.round(seconds * 1000);
+  const frac = ms % 1000 ? `.${String(ms % 1000).padStart(3, "0")}` : "";
+  return formatTime(Math.floor(ms / 1000)) + frac;
+}
 
 export function wireTimeButtons(player, root = document) {
   for (const button of root.querySelectorAll("[data-set-time]")) {

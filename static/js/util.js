@@ -22,13 +22,6 @@ export function formatTime(seconds) {
   return `${h}:${m}:${s}`;
 }
 
-// The same to the millisecond, as an editor types it: 2:20:05.250.
-export function timeCode(seconds) {
-  const ms = Math.round(seconds * 1000);
-  const frac = ms % 1000 ? `.${String(ms % 1000).padStart(3, "0")}` : "";
-  return formatTime(Math.floor(ms / 1000)) + frac;
-}
-
 // Seconds in a link's readable `t` form, like app.timecodes.format_compact: "2h33m",
 // "2h33m10s", "1m30s", "0s", "2h20m0.5s"; with `end`, a range "2h33m,2h35m" (app/links.py).
 export function tValue(seconds, end = null) {

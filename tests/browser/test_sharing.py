@@ -231,18 +231,28 @@ def test_no_two_controls_share_a_name_after_a_refused_turn(page, sign_in, demo, 
     assert shared == {}
 
 
-def test_copy_citation_gives_the_words_the_list_names_rather_than_repeats(page, demo, live_server):
-    """In the list a long quote's citation says "[the words above]" (the quote is right above
-    it); "Copy citation" copies the whole citation, the words in their place, as the API gives."""
+def test_copy_citation_copies_what_the_list_links_rather_than_holds(page, demo, live_server):
+    """The list holds no citation but the linked entry's (PRODUCT §8): each entry's "Cite" links
+    its permalink's page, where the citation is shown; "Copy citation" copies it as the API
+    gives it, beside the link, and on the permalink's page from its open citation too."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     _ready(page, f"/r/{demo}")
     entry = page.locator(".annotation").first
-    words = entry.locator("blockquote").inner_text()
-    assert len(words) > 40 and words not in entry.locator(".citation").inner_text()
-    entry.locator("summary").click()
-    expect(entry.locator(".citation .quote-ref")).to_have_text("[the words above]")
-    entry.get_by_role("button", name=re.compile("^Copy citation")).click()
-    page.wait_for_function(COPIED)
     item_id = entry.get_attribute("data-id")
+    expect(entry.locator(".citation")).to_have_count(0)
+    cite = entry.get_by_role("link", name=re.compile("^Cite — "))
+    assert cite.get_attribute("href") == f"/a/{item_id}#cite-{item_id}"
+    entry.get_by_role("button", name=re.compile("^Copy citation — ")).click()
+    page.wait_for_function(COPIED)
     api = page.request.get(f"{live_server}/api/v1/annotations/{item_id}").json()
+    assert page.evaluate("navigator.clipboard.readText()") == api["citation"]
+
+    page.evaluate("navigator.clipboard.writeText('')")
+    cite.click()
+    page.wait_for_selector("body[data-ready=true]")
+    linked = page.locator(f"#annotation-{item_id}")
+    expect(linked.locator(".citation")).to_be_visible()
+    expect(linked.locator(".citation")).to_have_text(api["citation"])
+    linked.get_by_role("button", name=re.compile("^Copy citation — ")).click()
+    page.wait_for_function(COPIED)
     assert page.evaluate("navigator.clipboard.readText()") == api["citation"]
