@@ -107,11 +107,12 @@ class ConditionalGet:
 
     The tag is a hash of the body, which holds everything the page depends on (viewer, language,
     CSRF token), so one viewer's tag never matches another's page. It is weak because the same
-    tag names the gzip and the plain encoding. Such answers default to `no-cache` (revalidate on
-    each use), `private` when the request carries credentials or the answer sets a cookie, and
-    vary with Cookie. Streamed answers (more than one body message) pass through untouched, as
-    do HEAD, Range and non-200 answers, those that set their own ETag (static files) and event
-    streams (whose headers must not wait for the first event)."""
+    tag names the gzip and the plain encoding (an answer compressed before it gets here, a kept
+    page's, names its plain body's tag in `request.state.body_tag`). Such answers default to
+    `no-cache` (revalidate on each use), `private` when the request carries credentials or the
+    answer sets a cookie, and vary with Cookie. Streamed answers (more than one body message)
+    pass through untouched, as do HEAD, Range and non-200 answers, those that set their own
+    ETag (static files) and event streams (whose headers must not wait for the first event)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -135,7 +136,8 @@ class ConditionalGet:
             elif held is not None:
                 start, held = held, None
                 whole = message["type"] == "http.response.body" and not message.get("more_body")
-                if whole and _tag(start, request, message.get("body", b"")):
+                known = scope.get("state", {}).get("body_tag")
+                if whole and _tag(start, request, known or _digest(message.get("body", b""))):
                     message = {"type": "http.response.body", "body": b""}
                 await send(start)
             await send(message)
@@ -143,11 +145,15 @@ class ConditionalGet:
         await self.app(scope, receive, send_tagged)
 
 
-def _tag(start: Message, request: Headers, body: bytes) -> bool:
+def _digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _tag(start: Message, request: Headers, digest: str) -> bool:
     """Adds ETag and caching rules to `start`; True (with `start` made a 304) when the client
     already holds this body."""
     headers = MutableHeaders(scope=start)
-    etag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+    etag = f'W/"{digest}"'
     headers["ETag"] = etag
     if "cache-control" not in headers:
         personal = "cookie" in request or "authorization" in request or "set-cookie" in headers

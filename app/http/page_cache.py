@@ -17,6 +17,7 @@ and query, the reader's language and the site's address. Signed-in readers see t
 annotations and controls: their pages are made for them alone.
 """
 
+import hashlib
 import struct
 import threading
 import time
@@ -24,6 +25,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -45,6 +47,10 @@ class Kept:
     version: int
     made: float  # time.monotonic()
     deflated: tuple[bytes, ...] = ()  # the parts compressed once, for every reader's gzip
+
+    @cached_property
+    def digest(self) -> bytes:
+        return hashlib.blake2b(_PLACEHOLDER.join(self.parts), digest_size=16).digest()
 
     @property
     def size(self) -> int:
@@ -90,12 +96,10 @@ class PageCache:
                 self._making.discard(key)
         parts = tuple(bytes(response.body).split(_PLACEHOLDER))
         made = Kept(parts, response.status_code, response.media_type, version, now)
-        if made.status_code != 200:
-            return self._answer(request, made)
-        if sum(map(len, parts)) >= GZIP_OVER:
-            made = replace(made, deflated=_deflate_each(parts))
-        self._keep(key, made)
-        return self._answer(request, made)
+        if made.status_code == 200:
+            big = sum(map(len, parts)) >= GZIP_OVER
+            self._keep(key, replace(made, deflated=_deflate_each(parts)) if big else made)
+        return self._answer(request, made, response)
 
     def _keep(self, key: tuple[str, ...], page: Kept) -> None:
         with self._lock:
@@ -106,14 +110,22 @@ class PageCache:
                 self._size -= self._pages.popitem(last=False)[1].size
 
     @staticmethod
-    def _answer(request: Request, page: Kept) -> Response:
+    def _answer(request: Request, page: Kept, made: Response | None = None) -> Response:
+        """The page for this reader, with their token: `made` when it was just rendered
+        (compressed on its way out, its template still named for tests), else the kept one,
+        compressed when it was kept."""
         token = csrf.token(request).encode() if len(page.parts) > 1 else b""
-        if page.deflated and "gzip" in request.headers.get("accept-encoding", ""):
-            body = _gzip(page, token)
+        # The ETag (app.http.middleware.ConditionalGet) names the plain body in both encodings.
+        request.state.body_tag = hashlib.blake2b(page.digest + token, digest_size=16).hexdigest()
+        if made is not None:
+            made.body = token.join(page.parts)
+            made.headers["content-length"] = str(len(made.body))
+            response = made
+        elif page.deflated and "gzip" in request.headers.get("accept-encoding", ""):
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            response = Response(_gzip(page, token), page.status_code, headers, page.media_type)
         else:
-            body, headers = token.join(page.parts), {}
-        response = Response(body, page.status_code, headers, page.media_type)
+            response = Response(token.join(page.parts), page.status_code, None, page.media_type)
         if token:
             csrf.set_cookie(request, response)
         return response
