@@ -78,9 +78,13 @@ def test_two_halves_hear_each_word_once(folder, bundled, heard, make):
     second = speech.recognise(path, start=length / 2, end=length, language="en", settings=bundled)
     assert first and second
     assert first[-1].start < second[0].start and first[-1].end <= second[0].end
-    # Around the boundary the halves say what one pass says: nothing lost, nothing repeated.
-    seam = " ".join(_plain(first[-3:] + second[:3]))
-    assert seam in " ".join(_plain(heard)), (_said(first[-3:]), _said(second[:3]), _said(heard))
+    # Around the boundary the halves say what one pass says: nothing lost, nothing repeated
+    # (six words in a row of the one pass, one of them may be heard otherwise: "on careful
+    # work" for "of careful work" varies between CPUs).
+    seam, whole = _plain(first[-3:] + second[:3]), _plain(heard)
+    rows = [whole[i : i + len(seam)] for i in range(len(whole) - len(seam) + 1)]
+    differ = min(sum(a != b for a, b in zip(seam, row, strict=True)) for row in rows)
+    assert differ <= 1, (_said(first[-3:]), _said(second[:3]), _said(heard))
     print(f"\nhalves ({path.suffix}) recall {recall(PARAGRAPH, _said(first + second)):.0%}")
     assert recall(PARAGRAPH, _said(first + second)) >= 0.8
     assert abs(len(first) + len(second) - len(heard)) <= 3
