@@ -25,7 +25,7 @@ from app.http.middleware import (
     ReadersLanguage,
     TooLargeAsOurError,
 )
-from app.http.page_cache import PageCache
+from app.http.page_cache import KeptPages, PageCache
 from app.http.static import MOUNT, STATIC_DIR, FingerprintedFiles, manifest
 from app.http.transaction import Admission
 from app.live import Hub
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.live = Hub(database)  # live updates: one reader of the changes per worker
     app.state.live_rendered = OrderedDict()  # app/web/live.py's entries, rendered once
     errors.install(app)
+    app.add_middleware(KeptPages)  # pages for a crowd, with all the headers added outside
     app.add_middleware(TooLargeAsOurError)
     app.add_middleware(CsrfMiddleware)  # before any body is read
     app.add_middleware(SecurityHeaders, settings=settings)

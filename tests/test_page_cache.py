@@ -6,7 +6,7 @@ staleness the kept page (with its live position) is what a crowd gets."""
 import gzip
 import re
 
-from app.http import csrf
+from app.http import csrf, page_cache
 from app.http.page_cache import PageCache
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
@@ -111,3 +111,30 @@ def test_a_kept_page_is_compressed_once_for_everyone(clients, demo):
         text = gzip.decompress(raw).decode()
         assert (text == plain.text) == (reader is browser)  # another browser, another token
         assert TOKEN.search(text)[1] == TOKEN.search(reader.get(page).text)[1]
+
+
+def test_a_page_known_current_is_answered_without_the_database(
+    shared_app, browser_as, anonymous, demo, monkeypatch
+):
+    """Within the allowance a kept page is answered before the request waits for a database
+    slot (KeptPages); a browser with a session cookie still gets its own page."""
+    shared_app.state.pages = PageCache(stale_seconds=60)
+    member, token = browser_as("member")
+    page = f"/r/{demo}?t=2h30m"
+    kept = anonymous.get(page)
+    body = {"start": 9003, "text": "Mine alone", "visibility": "private"}
+    made = member.post(
+        f"/api/v1/recordings/{demo}/annotations", json=body, headers={"X-CSRF-Token": token}
+    )
+    assert made.status_code == 201
+
+    def unreachable(session):
+        raise AssertionError("the database was asked")
+
+    monkeypatch.setattr(page_cache, "content_version", unreachable)
+    again = anonymous.get(page)
+    assert again.status_code == 200 and again.text == kept.text
+    assert 'name="csrf-token"' in again.text and again.headers["content-language"] == "en"
+    assert "content-security-policy" in again.headers and "etag" in again.headers
+    monkeypatch.undo()
+    assert "Mine alone" in member.get(page).text  # made for the member, not the kept page
