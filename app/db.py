@@ -34,6 +34,7 @@ UNVERSIONED = frozenset(
     | {"transcription_job", "transcription_word"}  # a job's progress; its cues are content
 )
 _CHANGED = "sessionnav_content_changed"  # connection info: this transaction wrote content
+_SAVED = "sessionnav_content_saved"  # connection info: _CHANGED as each open savepoint began
 _RAISE = text("UPDATE content_version SET version = version + 1")
 
 __all__ = ["Database", "Session", "after_commit", "content_version", "include_name", "migrate"]
@@ -80,6 +81,23 @@ def _note_content_write(connection: Connection, statement: object, *_args: objec
 
 def _transaction_ended(connection: Connection, *_args: object) -> None:
     connection.info.pop(_CHANGED, None)
+    connection.info.pop(_SAVED, None)
+
+
+def _savepoint_began(connection: Connection, *_args: object) -> None:
+    connection.info.setdefault(_SAVED, []).append(connection.info.get(_CHANGED, False))
+
+
+def _savepoint_released(connection: Connection, *_args: object) -> None:
+    """Its writes are its transaction's now."""
+    if saved := connection.info.get(_SAVED):
+        saved.pop()
+
+
+def _savepoint_rolled_back(connection: Connection, *_args: object) -> None:
+    """Its writes are gone: the transaction changed content only if it had before."""
+    if saved := connection.info.get(_SAVED):
+        connection.info[_CHANGED] = saved.pop()
 
 
 @event.listens_for(Session, "before_commit")
@@ -117,8 +135,11 @@ def get_engine(url: str, pool_size: int = 10) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True, **options)
     event.listen(engine, "before_execute", _note_content_write)
-    for point in ("begin", "commit", "rollback"):  # a savepoint's writes are its root's
+    for point in ("begin", "commit", "rollback"):
         event.listen(engine, point, _transaction_ended)
+    event.listen(engine, "savepoint", _savepoint_began)
+    event.listen(engine, "release_savepoint", _savepoint_released)
+    event.listen(engine, "rollback_savepoint", _savepoint_rolled_back)
     return engine
 
 
