@@ -400,7 +400,7 @@ def own(url: str) -> str | None:
 
 def resolve(base: str, spec: str) -> str:
     parts = plain(base).split("/")[:-1]
-    for piece in spec.split("/"):
+    for piece in plain(spec).split("/"):
         if piece == "..":
             parts.pop()
         elif piece != ".":

@@ -2,10 +2,6 @@
 files, media, errors. (tests/test_authorization.py checks them on every route for every
 role; tests/browser/test_framing.py shows what they do in a browser.)"""
 
-import base64
-import hashlib
-import re
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -48,11 +44,8 @@ def test_over_https_they_add_hsts(clients, shared_app, demo, security_headers):
 
 
 def test_the_youtube_api_is_the_only_script_from_elsewhere(anonymous, settings, demo):
-    """...and the page's import map the only inline script, allowed by its hash."""
+    """...and no inline script runs at all."""
     page = anonymous.get("/")
     csp = page.headers["content-security-policy"]
     (scripts,) = [d for d in csp.split("; ") if d.startswith("script-src ")]
-    (import_map,) = re.findall(r'<script type="importmap">(.*?)</script>', page.text)
-    digest = base64.b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
-    youtube = "https://www.youtube.com https://s.ytimg.com"
-    assert scripts == f"script-src 'self' {youtube} 'sha256-{digest}'"
+    assert scripts == "script-src 'self' https://www.youtube.com https://s.ytimg.com"

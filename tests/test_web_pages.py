@@ -230,6 +230,10 @@ def test_filter_menus_name_what_this_recordings_public_annotations_use(
     assert "alpha" in tags and "beta" not in tags and "hidden-one" not in tags
     speakers = page.split('id="f-speaker"')[1].split("</select>")[0]
     assert "Evgeniy Kutsenko" in speakers  # a demo quote's speaker
+    assert "Julia Plaia" not in speakers  # a panelist no annotation names
+    filtered = client.get(f"/r/{demo}?speaker=julia-plaia").text  # a link may still name her
+    assert '<option value="julia-plaia" selected>Julia Plaia</option>' in filtered
+    assert "No speaker" not in filtered
 
 
 def test_the_annotation_list_is_a_window_near_the_moment(client, anonymous, demo):

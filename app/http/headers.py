@@ -1,9 +1,8 @@
 """Security headers on every response (PRODUCT §6b), built with `secure`.
 
-The Content-Security-Policy allows no inline script anywhere but the import map, by its hash
-(app/http/static.py): pages hand their data to their ES modules as JSON (`<script
-type="application/json">`, which is data, not code), and /docs starts Swagger UI from
-static/js/docs.js. Inline style attributes are allowed: the timeline
+The Content-Security-Policy allows no inline script at all: pages hand their data to their ES
+modules as JSON (`<script type="application/json">`, which is data, not code), and /docs
+starts Swagger UI from static/js/docs.js. Inline style attributes are allowed: the timeline
 places its blocks with them. Scripts, frames and pictures come from the site itself, plus
 YouTube's IFrame API and thumbnails; media may come from anywhere over HTTPS (a recording
 can be a link to a video elsewhere). No site may frame a page (`frame-ancestors 'none'`),
@@ -24,7 +23,6 @@ from secure.middleware import SecureASGIMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
-from app.http.static import manifest
 
 EMBEDDABLE = "/embed/"
 HSTS_SECONDS = 2 * 365 * 24 * 3600
@@ -40,7 +38,7 @@ def _policy(settings: Settings, *, framed: bool, https: bool) -> Secure:
     csp = (
         ContentSecurityPolicy()
         .default_src("'self'")
-        .script_src("'self'", *dict.fromkeys(youtube), manifest().import_map_csp)
+        .script_src("'self'", *dict.fromkeys(youtube))
         .style_src("'self'", "'unsafe-inline'")
         .img_src("'self'", "data:", "https://i.ytimg.com")
         .media_src("'self'", "https:", "blob:")

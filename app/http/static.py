@@ -7,25 +7,25 @@ without the hash, or with an old one, still gets the current file, revalidated o
 (`no-cache` with an ETag, so a repeat is a 304).
 
 ES modules import each other by relative specifiers (`./i18n.js`), which name no hash. The
-import map every page carries in its head sends each imported module's plain URL to its
-fingerprinted one, and `modulepreload` links ask for a page's whole module graph at once rather
-than one level of imports after the other. The import map is an inline script: the Content-Security-
-Policy allows exactly it by its hash (app/http/headers.py). A module loaded on demand
-(`import("./preview.js")`) is in the import map, so it comes fingerprinted too, but not in the
-`modulepreload` graph: the first paint does not wait for it.
+module as served names its imports' fingerprinted URLs (`./i18n.js?v=HASH`, static and
+`import()` alike), and a module's hash covers everything it loads, as bundlers' content hashes
+do: a changed file changes the URL of every module that leads to it, and of no other. (An
+import map in every page did the same at 1.2 KB a page, and needed the one inline script the
+Content-Security-Policy allowed.) `modulepreload` links ask for a page's whole module graph at
+once rather than one level of imports after the other; a module loaded on demand
+(`import("./preview.js")`) is not in that graph: the first paint does not wait for it.
 
 Scripts and stylesheets are served minified (PRODUCT §8: the navigator's own HTML+CSS+JS at
 most 60 KB): each is minified once, at the first use, and kept in memory, and its hash is the
-hash of those served bytes; the files in static/ stay as written. The minifiers are rJSmin and
-rCSSmin: small, single-purpose, maintained for over a decade and used by django-compressor
-and webassets; they work by regular expressions (C accelerated, with a pure-Python fallback),
-never rename or reorder anything, so ES module syntax (import/export, template literals,
-regular expression literals, `?.`) passes as it is, and they need no build step or Node.
+hash of those bytes (a module's, of those of all it loads); the files in static/ stay as
+written. The minifiers are rJSmin and rCSSmin: small, single-purpose, maintained for over a
+decade and used by django-compressor and webassets; they work by regular expressions (C
+accelerated, with a pure-Python fallback), never rename or reorder anything, so ES module
+syntax (import/export, template literals, regular expression literals, `?.`) passes as it is,
+and they need no build step or Node.
 """
 
-import base64
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -45,20 +45,24 @@ from starlette.types import Scope
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 MOUNT = "/static"
 VERSION = "v"
+DIGITS = 10  # of the hash in a URL: 40 bits tell one version of a file from its others
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
-# Static imports and re-exports with a relative specifier, over one line or several;
-# dynamic `import()` is left out of the graph, as it is loaded on demand.
+# Static imports and re-exports with a relative specifier, over one line or several: the
+# modulepreload graph (dynamic `import()` is left out of it, as it is loaded on demand).
 _IMPORT = re.compile(
     r"""^\s*(?:(?:import|export)\b[^"';]*?\bfrom\s*|import\s*)["'](\.\.?/[^"']+)["']""",
     re.MULTILINE,
 )
-# Modules loaded on demand: `import("./preview.js")`.
-_DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["'](\.\.?/[^"']+)["']\s*\)""")
+# Any relative specifier in a minified module (static, re-export or on demand) and any file
+# it names by `new URL("../css/help.css", import.meta.url)`, to fingerprint.
+_SPECIFIER = re.compile(
+    r"""(\bfrom\s*|\bimport\s*\(?\s*|\bnew\s+URL\(\s*)(["'])(\.\.?/[^"'?]+)\2"""
+)
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
+    return hashlib.sha256(data).hexdigest()[:DIGITS]
 
 
 def _minified(suffix: str, data: bytes) -> bytes | None:
@@ -70,6 +74,11 @@ def _minified(suffix: str, data: bytes) -> bytes | None:
     return None
 
 
+def _named(folder: Path, module: Path, specifier: str) -> str:
+    """The static/ path a module's relative specifier names."""
+    return (module.parent / specifier).resolve().relative_to(folder.resolve()).as_posix()
+
+
 @dataclass(frozen=True)
 class Manifest:
     """Each file's hash as served, each ES module's static relative imports (paths in
@@ -78,33 +87,53 @@ class Manifest:
     hashes: dict[str, str]
     imports: dict[str, tuple[str, ...]]
     bodies: dict[str, bytes]
-    on_demand: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, folder: Path) -> "Manifest":
         hashes: dict[str, str] = {}
         imports: dict[str, tuple[str, ...]] = {}
         bodies: dict[str, bytes] = {}
-        on_demand: set[str] = set()
+        modules: dict[str, Path] = {}
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = file.relative_to(folder).as_posix()
             data = file.read_bytes()
             served = _minified(file.suffix, data)
             if served is not None:
                 bodies[name] = served
-            hashes[name] = _digest(data if served is None else served)
-            if file.suffix == ".js":
-                base = file.parent
+            if file.suffix == ".js":  # versioned below, with what it loads
+                modules[name] = file
                 source = data.decode()  # the source: one import per line
-                imports[name] = tuple(
-                    (base / spec).resolve().relative_to(folder.resolve()).as_posix()
-                    for spec in _IMPORT.findall(source)
-                )
-                on_demand.update(
-                    (base / spec).resolve().relative_to(folder.resolve()).as_posix()
-                    for spec in _DYNAMIC_IMPORT.findall(source)
-                )
-        return cls(hashes, imports, bodies, frozenset(on_demand))
+                imports[name] = tuple(_named(folder, file, s) for s in _IMPORT.findall(source))
+            else:
+                hashes[name] = _digest(data if served is None else served)
+
+        # A module's version is the hash of everything it may load (itself included, imports
+        # of imports, import() too, and the files they name), so it changes with any of them;
+        # taken before the bodies name versions, it needs no order among modules, and import
+        # cycles are no matter (annotate.js loads annotating.js, which imports annotate.js).
+        names = {
+            name: {_named(folder, file, m[3]) for m in _SPECIFIER.finditer(bodies[name].decode())}
+            for name, file in modules.items()
+        }
+        for name in modules:
+            seen, todo = set(), [name]
+            while todo:
+                if (module := todo.pop()) not in seen:
+                    seen.add(module)
+                    todo += names[module] & modules.keys()
+            files = sorted(set().union(*(names[m] for m in seen)) - modules.keys())
+            parts = [m.encode() + b"\0" + bodies[m] for m in sorted(seen)]
+            parts += [f"{f}\0{hashes.get(f)}".encode() for f in files]
+            hashes[name] = _digest(b"\0".join(parts))
+
+        for name, file in modules.items():
+
+            def versioned(m: re.Match[str], file: Path = file) -> str:
+                digest = hashes.get(_named(folder, file, m[3]))
+                return m[0] if digest is None else f"{m[1]}{m[2]}{m[3]}?{VERSION}={digest}{m[2]}"
+
+            bodies[name] = _SPECIFIER.sub(versioned, bodies[name].decode()).encode()
+        return cls(hashes, imports, bodies)
 
     def url(self, path: str) -> str:
         """The file's fingerprinted URL (its plain URL when it is unknown)."""
@@ -122,29 +151,12 @@ class Manifest:
                 todo += reversed(self.imports.get(module, ()))
         return list(seen)
 
-    @property
-    def import_map_json(self) -> str:
-        """The modules some module imports (statically or on demand); the pages' own entry
-        modules come by their fingerprinted `<script src>` and need no entry."""
-        imported = {m for targets in self.imports.values() for m in targets} | self.on_demand
-        mapping = {f"{MOUNT}/{m}": self.url(m) for m in self.imports if m in imported}
-        return json.dumps({"imports": mapping}, separators=(",", ":"))
-
-    @property
-    def import_map(self) -> Markup:
-        # The JSON names only paths and hex digests: nothing in it can close the element.
-        return Markup(f'<script type="importmap">{self.import_map_json}</script>')
-
-    @property
-    def import_map_csp(self) -> str:
-        """The CSP source that allows the import map, and no other inline script."""
-        digest = hashlib.sha256(self.import_map_json.encode()).digest()
-        return f"'sha256-{base64.b64encode(digest).decode()}'"
-
     def modulepreload(self, entry: str) -> Markup:
+        """Links for what the entry imports; the entry's own `<script src>` is found as early
+        by the browser's preload scanner, wherever it is in the page."""
         return Markup("").join(
             Markup('<link rel="modulepreload" href="{}">\n').format(self.url(module))
-            for module in self.graph(entry)
+            for module in self.graph(entry)[1:]
         )
 
 

@@ -1,6 +1,7 @@
 """Jinja2 set-up shared by every HTML page: autoescaped templates, time filters, and `render`,
 which also hands the page its CSRF token (`post_url` for forms, a meta tag for scripts)."""
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.ext import Extension
 from starlette.datastructures import URL
 from starlette.responses import HTMLResponse
 
@@ -22,13 +24,28 @@ from app.timecodes import format_time
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
+_INDENT = re.compile(r"^[ \t]+(?=<)", re.MULTILINE)
+
+
+class Unindented(Extension):
+    """Templates are indented for their readers; pages are sent without the indentation of
+    lines that start with a tag (lstrip_blocks does the same for `{% %}` lines). It goes when
+    a template is compiled, so no page pays for it; text and `<textarea>` content are left
+    alone (no template starts a line of either with `<`)."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return _INDENT.sub("", source)
+
+
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
-    extensions=["jinja2.ext.i18n"],
+    extensions=["jinja2.ext.i18n", Unindented],
 )
+# Data for scripts (`|tojson`) without the spaces json.dumps puts after separators by default.
+_env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
 # New-style gettext: `_("%(n)s cues", n=3)` formats and escapes like any other expression.
 _env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 _env.filters["tc"] = lambda seconds: "" if seconds is None else format_time(seconds)
@@ -82,9 +99,7 @@ def _url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL |
 
 
 _env.globals["url_for"] = _url_for
-# The import map goes in every page's head, before any module; `modulepreload(entry)` asks
-# for a page's whole module graph at once (app/http/static.py).
-_env.globals["importmap"] = manifest().import_map
+# `modulepreload(entry)` asks for a page's whole module graph at once (app/http/static.py).
 _env.globals["modulepreload"] = manifest().modulepreload
 templates = Jinja2Templates(env=_env)
 

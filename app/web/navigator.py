@@ -92,8 +92,11 @@ def context(
     quoted = views.speakers_in(session, recording=recording)
     tags = views.tags_in(session, recording=recording)
     notices = [moment.notice] if moment.notice else []
-    speaker_choices = _speaker_choices(speakers, quoted)
-    notices += _drop_unknown_filters(filters, {s.slug for s in speaker_choices}, set(tags))
+    on_recording = _speaker_choices(speakers, quoted)
+    notices += _drop_unknown_filters(filters, {s.slug for s in on_recording}, set(tags))
+    # The menu, as the tags', names who the annotations name (and the one filtered by).
+    named = {s.slug for s in quoted} | {filters.speaker}
+    speaker_choices = [s for s in on_recording if s.slug in named]
     window_from = moment.start - LOOKBACK if key is None and moment.start > LOOKBACK else None
     if window_from is not None:
         key = ["placed", window_from, 0]
@@ -232,14 +235,14 @@ def _page_data(
     youtube_api_url: str,
     transcript: Window,
 ) -> dict[str, Any]:
-    """The JSON the page's script starts from (handed over with |tojson)."""
+    """The JSON the page's script starts from (handed over with |tojson): what it reads, no
+    more (PRODUCT §8's weight)."""
     slugs = {s.id: s.slug for s in segments}
+    youtube = recording.media_kind is MediaKind.youtube
     return {
         "recording": recording.slug,
-        "media": recording.media_kind.value,
-        "youtubeId": recording.youtube_id if recording.media_kind is MediaKind.youtube else None,
-        "youtubeApi": youtube_api_url,
-        "duration": recording.duration,
+        "youtubeId": recording.youtube_id if youtube else None,
+        **({"youtubeApi": youtube_api_url} if youtube else {}),
         "span": span,
         "start": moment.start,
         "end": moment.end,

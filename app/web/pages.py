@@ -194,7 +194,6 @@ def embed_page(
             "moment": moment,
             **navigator.player(session, recording=rec),
             "page_data": {
-                "media": rec.media_kind.value,
                 "youtubeId": rec.youtube_id,
                 "youtubeApi": settings.youtube_api_url,
                 "start": moment.start,

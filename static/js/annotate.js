@@ -1,13 +1,11 @@
 // The list of quotes and annotations: jumping to an entry's moment, copying its link or its
-// citation, and entries coming and going (this page's own changes and others', live.js) with
-// their timeline marks. A signed-in reader's part (the annotate form, deleting and placing
-// entries) comes by import() with the form: a reader not signed in has neither.
+// citation. Entries coming and going (this page's own changes and others', live.js) come with
+// the first change (entry_changes.js). A signed-in reader's part (the annotate form, deleting
+// and placing entries) comes by import() with the form: a reader not signed in has neither.
 import { t } from "./i18n.js";
 import { announce, copy } from "./util.js";
 
 const ECHO = 5000; // ms during which a live update of the page's own change is its echo
-const FOCUSABLE = "a[href], button:not([hidden]), summary, input, select, textarea";
-const focusables = (root) => [...root.querySelectorAll(FOCUSABLE)];
 
 export async function apiError(response) {
   try {
@@ -32,38 +30,6 @@ export class Annotations {
   annotateHere() {
     if (this.signedIn) this.signedIn.annotateHere();
     else this.form.querySelector("a")?.focus();
-  }
-  // One entry as the server renders it (_item.html), put in time order with its timeline
-  // mark; its data-* attributes say where. Whoever had the focus in it keeps it there.
-  insert(html) {
-    const holder = document.createElement("template");
-    holder.innerHTML = html.trim();
-    const item = holder.content.firstElementChild;
-    const { id, kind } = item.dataset;
-    const at = (name) => (name in item.dataset ? Number(item.dataset[name]) : null);
-    const old = document.getElementById(`annotation-${id}`);
-    const focused = old ? focusables(old).indexOf(document.activeElement) : -1;
-    old?.remove();
-    const later = [...this.list.children].find(
-      (li) => !("start" in li.dataset) || (at("start") !== null && Number(li.dataset.start) > at("start")),
-    );
-    this.list.insertBefore(item, later ?? null);
-    document.getElementById("no-annotations")?.remove();
-    this.enhance(item);
-    if (focused >= 0) focusables(item)[focused]?.focus({ preventScroll: true });
-    this.timeline.addMark(id, kind, at("start"), at("end"));
-    return item;
-  }
-  // An entry gone (deleted, hidden, made private); the focus goes to its neighbour's first
-  // control rather than to the page's start.
-  remove(id) {
-    const item = document.getElementById(`annotation-${id}`);
-    if (item?.contains(document.activeElement)) {
-      const neighbour = item.nextElementSibling ?? item.previousElementSibling;
-      (neighbour ? focusables(neighbour)[0] : document.getElementById("annotations-h"))?.focus();
-    }
-    item?.remove();
-    this.timeline.removeMark(id);
   }
   // Whether this page itself just changed the entry: its live update is no news then.
   echo(id) {

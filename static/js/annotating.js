@@ -4,6 +4,7 @@
 // time" the same way, and the transcript's proposals for unplaced quotes. Anything this script
 // cannot send as seconds goes as the plain form.
 import { apiError } from "./annotate.js";
+import { insert, remove } from "./entry_changes.js";
 import { t } from "./i18n.js";
 import { announce, formatTime, send } from "./util.js";
 
@@ -109,7 +110,7 @@ export class Annotating {
     this.annotations.changed.set(String(annotation.id), Date.now());
     const response = await fetch(`/a/${annotation.id}/item`);
     if (!response.ok) return this.fail(await apiError(response));
-    return this.annotations.insert(await response.text());
+    return insert(this.annotations, await response.text());
   }
   async listSubmit(event) {
     const form = event.target;
@@ -121,7 +122,7 @@ export class Annotating {
       const response = await send(`/api/v1/annotations/${id}`, { method: "DELETE" });
       if (!response.ok) return announce(await apiError(response));
       this.annotations.changed.set(id, Date.now());
-      this.annotations.remove(id);
+      remove(this.annotations, id);
       announce(t("Annotation deleted"));
     } else if (form.classList.contains("place")) {
       event.preventDefault();

@@ -3,6 +3,9 @@
 // keys on "Save keys".
 import { t } from "./i18n.js";
 import { DEFAULTS, STORE } from "./keys.js";
+import { stylesheet } from "./util.js";
+
+await stylesheet(new URL("../css/help.css", import.meta.url));
 
 // Each action's name, in the order the dialog lists them (keys.js has their usual keys).
 const LABELS = {

@@ -89,6 +89,15 @@ async function start() {
   let current;
   let lastTime = player.currentTime;
 
+  // "Speakers of this session": the page holds the playing segment's panel; another's comes
+  // when playback enters it (speakers.js). None shows rather than the wrong names meanwhile.
+  const speakers = document.querySelector(".speakers");
+  function showSpeakers(slug) {
+    const panel = speakers.querySelector(`[data-segment="${CSS.escape(slug)}"]`);
+    for (const p of speakers.querySelectorAll("[data-segment]")) p.hidden = p !== panel;
+    if (!panel) import("./speakers.js").then((m) => m.bring(speakers, slug, () => slug === current));
+  }
+
   // Where playback is, in words: "2:32:30, 0:12:30 into Round table".
   function where() {
     const at = player.currentTime;
@@ -138,9 +147,7 @@ async function start() {
       for (const block of document.querySelectorAll("#track .block")) {
         block.classList.toggle("current", lit.has(block.dataset.slug));
       }
-      for (const panel of document.querySelectorAll(".speakers [data-segment]")) {
-        panel.hidden = panel.dataset.segment !== slug;
-      }
+      showSpeakers(slug);
     }
     const inBreak = !now || now.kind === "break";
     const next = inBreak && sessions().find((s) => s.start > at);
@@ -197,6 +204,7 @@ async function start() {
 
   // Other people's changes, as they happen. A filtered list takes no new entries (the
   // server decides what a filter matches); entries already on the page still change.
+  const changes = () => import("./entry_changes.js");
   followLive(data.live, data.liveAfter, {
     saved: async ({ id, html }) => {
       if (annotations.echo(id)) return false;
@@ -206,13 +214,13 @@ async function start() {
         if (!response.ok) return false;
         html = await response.text();
       }
-      annotations.insert(html);
+      (await changes()).insert(annotations, html);
       return true;
     },
-    removed: ({ id }) => {
+    removed: async ({ id }) => {
       if (annotations.echo(id)) return false;
       if (!document.getElementById(`annotation-${id}`)) return false;
-      annotations.remove(String(id));
+      (await changes()).remove(annotations, String(id));
       return true;
     },
   });

@@ -3,7 +3,9 @@
 // frames are regions of one sprite named by a WebVTT thumbnails file (`sprite.jpg#xywh=...`,
 // app/services/thumbnails.py), made in the background: until it exists only the time shows.
 // The preview is decoration (the slider already speaks the time), hidden from assistive tech.
-import { formatTime } from "./util.js";
+import { formatTime, stylesheet } from "./util.js";
+
+await stylesheet(new URL("../css/preview.css", import.meta.url));
 
 const GAP = 6; // px between the preview and the timeline, and at least from the screen's edge
 

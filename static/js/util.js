@@ -95,6 +95,14 @@ export function send(url, { method = "GET", headers = {}, ...options } = {}) {
   return fetch(url, { method, headers, ...options });
 }
 
+// A stylesheet a module loaded on demand brings (`new URL("../css/x.css", import.meta.url)`,
+// fingerprinted as served); settles once it applies, or could not be had.
+export function stylesheet(url) {
+  const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: url });
+  document.head.append(link);
+  return new Promise((settled) => (link.onload = link.onerror = settled));
+}
+
 export function pageData() {
   return JSON.parse(document.getElementById("page-data").textContent);
 }
