@@ -56,6 +56,14 @@ class Listener:
         except asyncio.QueueFull:
             self.behind = True
 
+    async def changes(self) -> list[Change]:
+        """The next change and every one queued behind it: a stream that fell behind sends
+        them in one write, not one each through the whole ASGI stack and a system call."""
+        taken = [await self.queue.get()]
+        while not self.queue.empty():
+            taken.append(self.queue.get_nowait())
+        return taken
+
 
 class TooOld(Exception):
     """The page last heard of a change no longer kept: it must reload."""

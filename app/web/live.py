@@ -28,7 +28,7 @@ router = make_router()
 log = logging.getLogger(__name__)
 
 MAX_STREAMS = 2000  # open streams per worker; beyond, 503 (the page works on without them)
-RENDERED = 64  # entries kept rendered for readers not signed in, the latest changes'
+ENCODED = 256  # events kept encoded for the streams (the latest changes' for each audience)
 PING = 15  # seconds between comments that keep proxies from closing an idle stream
 RETRY = 2000  # milliseconds a browser waits before reconnecting
 
@@ -70,8 +70,7 @@ async def live_updates(
                 # change made after the page sees the stream open is never missed.
                 yield ServerSentEvent(comment="listening", retry=RETRY)
                 while not listener.behind:
-                    change = await listener.queue.get()
-                    yield await _event(request, listener, change)
+                    yield await _events(request, listener, await listener.changes())
             yield ServerSentEvent(event="reload", data="{}")  # it fell too far behind
         except TooOld:
             yield ServerSentEvent(event="reload", data="{}")
@@ -84,35 +83,43 @@ async def live_updates(
 _NO_STORE = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
-async def _event(request: Request, listener: Listener, change: Change) -> ServerSentEvent:
-    data: dict = {"id": change.annotation_id}
-    if change.heard == "saved" and listener.viewer is None:
-        data["html"] = await _rendered(request, change)
-    return ServerSentEvent(
-        id=str(change.id), event=change.heard, data=json.dumps(data), retry=RETRY
-    )
+async def _events(request: Request, listener: Listener, changes: list[Change]) -> bytes:
+    """The changes as this stream sends them, in one piece. Each event is encoded once per
+    change and audience for every stream that hears the same (a crowd's hundreds of streams
+    would otherwise each encode it, and the entry's html with it), all of them at once."""
+    encoded = [_encoded(request, listener, change) for change in changes]
+    # A page that leaves does not cancel what the others wait for.
+    return b"".join([e.result() if e.done() else await asyncio.shield(e) for e in encoded])
 
 
-async def _rendered(request: Request, change: Change) -> str | None:
-    """The entry as a reader who is not signed in sees it, rendered once per change and
-    language for all of them (a crowd's pages would otherwise each fetch it). Signed-in
-    viewers fetch their own: theirs has the controls they may use."""
-    cache: OrderedDict[tuple[int, str], asyncio.Future[str | None]] = (
+def _encoded(request: Request, listener: Listener, change: Change) -> asyncio.Future[bytes]:
+    """The event's bytes, made by the first stream to ask. Readers not signed in are given
+    the entry, rendered for their language; signed-in viewers fetch their own: theirs has
+    the controls they may use."""
+    html = change.heard == "saved" and listener.viewer is None
+    key = (change.id, change.heard, current() if html else None)
+    cache: OrderedDict[tuple[int, str, str | None], asyncio.Future[bytes]] = (
         request.app.state.live_rendered
     )
-    key = (change.id, current())
-    if key not in cache:  # the first stream to ask renders it; the others wait for that
-        cache[key] = asyncio.ensure_future(
-            run_unit_of_work(
+    if (encoded := cache.get(key)) is None:
+        encoded = cache[key] = asyncio.ensure_future(_encode(request, change, html=html))
+        while len(cache) > ENCODED:
+            cache.popitem(last=False)
+    return encoded
+
+
+async def _encode(request: Request, change: Change, *, html: bool) -> bytes:
+    data: dict = {"id": change.annotation_id}
+    if html:
+        try:
+            data["html"] = await run_unit_of_work(
                 request, lambda s: _item(request, s, change.annotation_id), write=False
             )
-        )
-        while len(cache) > RENDERED:
-            cache.popitem(last=False)
-    try:
-        return await asyncio.shield(cache[key])  # a page that leaves does not cancel it
-    except DomainError:  # busy (503): the pages fetch the entry themselves
-        return None
+        except DomainError:  # busy (503): the pages fetch the entry themselves
+            data["html"] = None
+    return ServerSentEvent(
+        id=str(change.id), event=change.heard, data=json.dumps(data), retry=RETRY
+    ).encode()
 
 
 def _item(request: Request, session: Session, annotation_id: int) -> str | None:
