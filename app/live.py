@@ -10,8 +10,9 @@ page is listening), which also covers several processes on one SQLite file.
 
 import asyncio
 import contextlib
+import itertools
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from app.services.live_events import Heard
 log = logging.getLogger(__name__)
 
 QUEUE = 200  # changes a page may fall behind by before it is told to reload instead
+RECENT = 1000  # changes kept in memory, so that a page catching up needs no database
 BATCH = 500  # changes read at once
 POLL = {"sqlite": 0.5, "postgresql": 5.0}  # seconds between looks when nothing woke us
 
@@ -77,6 +79,9 @@ class Hub:
         self.poll = POLL.get(database.dialect, 1.0)
         self.listeners: dict[int, set[Listener]] = defaultdict(set)
         self.last_id: int | None = None
+        # The latest changes read; every one after `kept_from` (up to last_id) is among them.
+        self.recent: deque[LiveEvent] = deque(maxlen=RECENT)
+        self.kept_from = 0
         self._tasks: list[asyncio.Task] = []
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -109,20 +114,26 @@ class Hub:
 
     async def _catch_up(self, listener: Listener, after: int) -> None:
         """Queue what happened after `after` and before the reader's position; the reader
-        adds what comes later, so nothing is sent twice or missed."""
+        adds what comes later, so nothing is sent twice or missed. A crowd's pages, made a
+        moment ago, find it in memory; an older one reads it from the database."""
         until = self.last_id or 0
+        if after >= self.kept_from:
+            newest_first = itertools.takewhile(lambda e: (e.id or 0) > after, reversed(self.recent))
+            missed = [e for e in newest_first if e.recording_id == listener.recording_id][::-1]
+        else:
 
-        def read() -> list[LiveEvent]:
-            with self.db.unit_of_work(write=False) as session:
-                if after < live_events.oldest_id(session) - 1:
-                    raise TooOld
-                missed = live_events.after(
-                    session, after, recording_id=listener.recording_id, limit=QUEUE
-                )
-                return [e for e in missed if e.id is not None and e.id <= until]
+            def read() -> list[LiveEvent]:
+                with self.db.unit_of_work(write=False) as session:
+                    if after < live_events.oldest_id(session) - 1:
+                        raise TooOld
+                    return live_events.after(
+                        session, after, recording_id=listener.recording_id, limit=QUEUE
+                    )
 
-        for event in await asyncio.to_thread(read):
-            listener.offer(event)
+            missed = await asyncio.to_thread(read)
+        for event in missed:
+            if event.id is not None and after < event.id <= until:
+                listener.offer(event)
 
     async def _start(self) -> None:
         """The reader (and on PostgreSQL the NOTIFY listener) start with the first page, from
@@ -130,7 +141,8 @@ class Hub:
         async with self._starting:
             if self._tasks and not self._tasks[0].done():
                 return
-            self.last_id = await asyncio.to_thread(self._latest)
+            self.last_id = self.kept_from = await asyncio.to_thread(self._latest)
+            self.recent.clear()
             self._tasks = [asyncio.create_task(self._read())]
             if self.db.dialect == "postgresql":
                 self._tasks.append(asyncio.create_task(self._notified()))
@@ -153,6 +165,9 @@ class Hub:
             for event in events:
                 for listener in list(self.listeners.get(event.recording_id, ())):
                     listener.offer(event)
+                if len(self.recent) == RECENT:
+                    self.kept_from = self.recent[0].id or 0  # about to be dropped
+                self.recent.append(event)
                 self.last_id = event.id
             if len(events) < BATCH:
                 self._wake.clear()

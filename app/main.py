@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.pages = PageCache(stale_seconds=settings.page_stale_seconds)
     app.state.live = Hub(database)  # live updates: one reader of the changes per worker
     app.state.live_rendered = OrderedDict()  # app/web/live.py's events, encoded once
+    app.state.live_recordings = {}  # app/web/live.py's recordings readers may follow
     errors.install(app)
     app.add_middleware(KeptPages)  # pages for a crowd, with all the headers added outside
     app.add_middleware(TooLargeAsOurError)

@@ -8,6 +8,7 @@ stream with `?after=` the last change it was rendered with, so nothing falls in 
 import asyncio
 import json
 import logging
+import time
 from collections import OrderedDict
 from typing import Annotated
 
@@ -21,6 +22,7 @@ from app.http.routing import router as make_router
 from app.http.transaction import run_unit_of_work
 from app.i18n import _, current
 from app.live import Change, Hub, Listener, TooOld
+from app.models import User
 from app.services import recordings as recording_service
 from app.web import pages
 
@@ -51,17 +53,13 @@ async def live_updates(
     after: Annotated[str | None, Query(max_length=40)] = None,
     last_event_id: Annotated[str | None, Header(max_length=40)] = None,
 ) -> EventSourceResponse:
-    rec = await run_unit_of_work(
-        request, lambda s: recording_service.get(s, slug=recording, viewer=user), write=False
-    )
     since = _position(last_event_id, "Last-Event-ID")
     if since is None:
         since = _position(after, "after")
     hub: Hub = request.app.state.live
     if sum(len(group) for group in hub.listeners.values()) >= MAX_STREAMS:
         raise Overloaded(_("too many pages are following live updates; try again later"))
-    assert rec.id is not None  # a stored row
-    recording_id = rec.id
+    recording_id = await _recording_id(request, user, recording)
 
     async def stream():
         try:
@@ -81,6 +79,23 @@ async def live_updates(
 
 
 _NO_STORE = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+
+
+async def _recording_id(request: Request, user: User | None, slug: str) -> int:
+    """The recording's id, once the viewer may see it. For readers not signed in an answer
+    from the last SESSIONNAV_PAGE_STALE_SECONDS stands, as their kept pages do
+    (app/http/page_cache.py): a crowd's streams start without waiting for the database."""
+    known: dict[str, tuple[int, float]] = request.app.state.live_recordings
+    stale = request.app.state.pages.stale_seconds
+    if user is None and (seen := known.get(slug)) and time.monotonic() - seen[1] < stale:
+        return seen[0]
+    rec = await run_unit_of_work(
+        request, lambda s: recording_service.get(s, slug=slug, viewer=user), write=False
+    )
+    assert rec.id is not None  # a stored row
+    if user is None:
+        known[slug] = (rec.id, time.monotonic())
+    return rec.id
 
 
 async def _events(request: Request, listener: Listener, changes: list[Change]) -> bytes:
