@@ -6,6 +6,7 @@ a moment ago catches up from the changes the worker has read."""
 import asyncio
 import json
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -18,6 +19,13 @@ from app.schemas import AnnotationCreate
 from app.services import annotations, live_events, recordings
 from app.web import live as web_live
 from app.web.live import RETRY, _events
+
+
+def _run(coroutine):
+    """asyncio.run in a thread of its own: a test run before in this process (a browser's, say)
+    may have left this thread's event loop running."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _request() -> SimpleNamespace:
@@ -41,7 +49,7 @@ def test_a_stream_behind_sends_its_changes_in_one_piece_in_order():
         listener.queue.put_nowait(Change(9, "saved", 109))
         return taken, sent, await listener.changes()
 
-    taken, sent, later = asyncio.run(scenario())
+    taken, sent, later = _run(scenario())
     assert [c.id for c in taken] == [5, 6, 8]
     assert sent == b"".join(_alone(c) for c in taken)
     assert sent.startswith(b'id: 5\r\nevent: saved\r\ndata: {"id": 105}\r\nretry: 2000\r\n\r\n')
@@ -60,7 +68,7 @@ def test_streams_that_hear_the_same_share_its_encoding_and_signed_in_get_no_html
             *[await _events(request, m, [saved]) for m in members],
         ]
 
-    first, second, member_one, member_two = asyncio.run(scenario())
+    first, second, member_one, member_two = _run(scenario())
     assert first is second and member_one is member_two  # encoded once, shared
     assert first == _alone(Change(3, "removed", 42))
     assert member_one == _alone(Change(4, "saved", 42))  # the member fetches the entry
@@ -105,7 +113,7 @@ def test_a_page_made_a_moment_ago_catches_up_without_the_database(database, demo
         finally:
             await hub.close()
 
-    ids, from_memory, from_database = asyncio.run(scenario())
+    ids, from_memory, from_database = _run(scenario())
     assert from_memory == ids[1:]
     assert from_database[-3:] == ids
 
@@ -133,5 +141,5 @@ def test_readers_streams_start_on_a_recording_seen_a_moment_ago(monkeypatch, sta
         viewers = (None, None, member, member)
         return [await web_live._recording_id(request, v, "day") for v in viewers]
 
-    assert asyncio.run(scenario()) == [5, 5, 5, 5]
+    assert _run(scenario()) == [5, 5, 5, 5]
     assert len(lookups) == asked and not any(lookups)

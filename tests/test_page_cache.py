@@ -8,6 +8,7 @@ import re
 
 from app.http import csrf, page_cache
 from app.http.page_cache import PageCache
+from app.web import navigator
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
 LIVE_AFTER = re.compile(r'"liveAfter":\s*(\d+)')
@@ -138,3 +139,23 @@ def test_a_page_known_current_is_answered_without_the_database(
     assert "content-security-policy" in again.headers and "etag" in again.headers
     monkeypatch.undo()
     assert "Mine alone" in member.get(page).text  # made for the member, not the kept page
+
+
+def test_what_every_view_shares_is_made_once_per_change(client, anonymous, demo, monkeypatch):
+    """A crowd's deep links each name another second: the parts of the page that do not
+    depend on it (sessions, speakers, filter menus) are made once per content version."""
+    made = []
+    real = navigator.shared_parts
+
+    def counted(session, *, recording):
+        made.append(recording.slug)
+        return real(session, recording=recording)
+
+    monkeypatch.setattr(navigator, "shared_parts", counted)
+    for t in ("1h", "2h", "3h"):
+        assert anonymous.get(f"/r/{demo}?t={t}").status_code == 200
+    assert made == [demo]
+    note = {"start": 60, "text": "Tagged", "tags": ["fresh-tag"]}
+    assert client.post(f"/api/v1/recordings/{demo}/annotations", json=note).status_code == 201
+    page = anonymous.get(f"/r/{demo}?t=4h").text
+    assert made == [demo, demo] and '<option value="fresh-tag">' in page

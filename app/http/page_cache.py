@@ -15,6 +15,10 @@ The page is made with a placeholder where each reader's CSRF token goes, and the
 in as the page is answered. The key is what the page depends on besides the content: its path
 and query, the reader's language and the site's address. Signed-in readers see their own
 annotations and controls: their pages are made for them alone.
+
+Parts of pages that do not depend on the link or on who reads (a recording's sessions,
+speakers, filter menus) are kept per content version too (`parts`), for every render: a
+crowd's deep links each name another second, and each of those pages is made anew.
 """
 
 import hashlib
@@ -23,9 +27,10 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -38,6 +43,7 @@ from app.http.auth import SESSION_COOKIE
 from app.http.templating import site_url
 
 BUDGET = 32 * 1024 * 1024  # bytes of pages kept per worker, the least recently used dropped
+PARTS = 256  # parts kept per worker, the least recently used dropped
 _PLACEHOLDER = csrf.PLACEHOLDER.encode()
 
 
@@ -65,6 +71,7 @@ class PageCache:
         self._pages: OrderedDict[tuple[str, ...], Kept] = OrderedDict()
         self._size = 0
         self._making: set[tuple[str, ...]] = set()
+        self._parts: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
         self._lock = threading.Lock()  # routes run in a thread pool
 
     def page(self, request: Request, session: Session, make: Callable[[], Response]) -> Response:
@@ -104,6 +111,24 @@ class PageCache:
             big = sum(map(len, parts)) >= GZIP_OVER
             self._keep(key, replace(made, deflated=_deflate_each(parts)) if big else made)
         return self.answer(request, made, response)
+
+    def parts(self, key: Hashable, session: Session, make: Callable[[], Any]) -> Any:
+        """What `make` gives at the current content version, made once per version for all
+        readers, signed in or not: it must not depend on who reads. The version is read
+        first, so what is kept under it is never older than it."""
+        version = content_version(session)
+        with self._lock:
+            found = self._parts.get(key)
+            if found is not None and found[0] == version:
+                self._parts.move_to_end(key)
+                return found[1]
+        made = make()
+        with self._lock:
+            self._parts[key] = (version, made)
+            self._parts.move_to_end(key)
+            while len(self._parts) > PARTS:
+                self._parts.popitem(last=False)
+        return made
 
     def fresh(self, request: Request) -> Kept | None:
         """The kept page for this request when it was known current less than

@@ -24,10 +24,12 @@ def to_public_many(
     site: str,
     viewer: User | None,
     threads: bool = True,
+    known: tuple[Recording | Event | Segment | Speaker, ...] = (),
 ) -> list[AnnotationPublic]:
     """Public shapes for a page, with tags, speakers, segments, events, owners and (for
-    `threads`) the replies the viewer may see, each fetched once per page; `site` is the
-    site's address, for the citation's absolute link."""
+    `threads`) the replies the viewer may see, each fetched once per page (but the rows the
+    caller has at hand in `known`); `site` is the site's address, for the citation's absolute
+    link."""
     ids = [a.id for a in annotations]
     replies = _replies(session, ids, viewer) if threads else {}
     owners = _by_id(session, User, {a.owner_id for a in annotations})
@@ -38,10 +40,10 @@ def to_public_many(
         .order_by(AnnotationTag.tag)
     ):
         tags[annotation_id].append(tag)
-    speakers = _by_id(session, Speaker, {a.speaker_id for a in annotations})
-    segments = _by_id(session, Segment, {a.segment_id for a in annotations})
-    recordings = _by_id(session, Recording, {a.recording_id for a in annotations})
-    events = _by_id(session, Event, {r.event_id for r in recordings.values()})
+    speakers = _by_id(session, Speaker, {a.speaker_id for a in annotations}, known)
+    segments = _by_id(session, Segment, {a.segment_id for a in annotations}, known)
+    recordings = _by_id(session, Recording, {a.recording_id for a in annotations}, known)
+    events = _by_id(session, Event, {r.event_id for r in recordings.values()}, known)
     shapes = []
     for a in annotations:
         assert a.id is not None  # stored annotations
@@ -58,7 +60,9 @@ def to_public_many(
             reply_to=a.reply_to_id,
             owner=owners[a.owner_id].username if a.owner_id else None,
             hidden=a.hidden_at is not None,
-            replies=to_public_many(session, replies[a.id], site=site, viewer=viewer, threads=False)
+            replies=to_public_many(
+                session, replies[a.id], site=site, viewer=viewer, threads=False, known=known
+            )
             if replies.get(a.id)
             else [],
             links={
@@ -102,11 +106,13 @@ def _navigator_link(annotation: Annotation, recording: Recording, segment: Segme
     return links.recording_url(recording.slug, annotation.start, annotation.end)
 
 
-def _by_id(session: Session, model: Any, ids: set[int | None]) -> dict:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
+def _by_id(session: Session, model: Any, ids: set[int | None], known: tuple = ()) -> dict:
+    found = {row.id: row for row in known if isinstance(row, model) and row.id in ids}
+    wanted = [i for i in ids if i is not None and i not in found]
+    if wanted:
+        rows = session.exec(select(model).where(col(model.id).in_(wanted)))
+        found.update((row.id, row) for row in rows)
+    return found
 
 
 MENU = 200  # entries at most in a filter menu: past that a menu helps nobody

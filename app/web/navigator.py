@@ -68,10 +68,30 @@ class AnnotateForm:
     error_field: str | None = None
 
 
+def shared_parts(session: Session, *, recording: Recording) -> dict[str, Any]:
+    """What every view of the recording shows alike, whatever its moment, filters or viewer
+    (app/http/page_cache.py keeps it per content version): its event, sessions and their
+    speakers, the public annotations' speakers and tags for the filter menus, and the
+    player's media."""
+    speakers = segment_service.speakers_by_segment(session, recording=recording)
+    segments = segment_service.list_all(session, recording=recording)
+    quoted = views.speakers_in(session, recording=recording)
+    return {
+        "event": event_service.get_by_id(session, recording.event_id),
+        "segments": segments,
+        "speakers_by_segment": speakers,
+        "quoted": quoted,
+        "on_recording": _speaker_choices(speakers, quoted),
+        "tags": views.tags_in(session, recording=recording),
+        **player(session, recording=recording),
+    }
+
+
 def context(
     session: Session,
     *,
     recording: Recording,
+    parts: dict[str, Any],
     moment: Moment,
     filters: Filters,
     key: list | None,
@@ -83,19 +103,15 @@ def context(
     form: AnnotateForm | None = None,
     turn_form: AnnotateForm | None = None,  # the speaker-turn form, refused (same shape)
 ) -> dict[str, Any]:
-    """Everything the navigator template and its script need."""
+    """Everything the navigator template and its script need; `parts` is `shared_parts`."""
     # Read first: changes after it reach the page live, those before are in what it reads.
     live_after = live_events.latest_id(session)
-    event = event_service.get_by_id(session, recording.event_id)
-    segments = segment_service.list_all(session, recording=recording)
-    speakers = segment_service.speakers_by_segment(session, recording=recording)
-    quoted = views.speakers_in(session, recording=recording)
-    tags = views.tags_in(session, recording=recording)
+    segments, speakers, tags = parts["segments"], parts["speakers_by_segment"], parts["tags"]
     notices = [moment.notice] if moment.notice else []
-    on_recording = _speaker_choices(speakers, quoted)
+    on_recording = parts["on_recording"]
     notices += _drop_unknown_filters(filters, {s.slug for s in on_recording}, set(tags))
     # The menu, as the tags', names who the annotations name (and the one filtered by).
-    named = {s.slug for s in quoted} | {filters.speaker}
+    named = {s.slug for s in parts["quoted"]} | {filters.speaker}
     speaker_choices = [s for s in on_recording if s.slug in named]
     window_from = moment.start - LOOKBACK if key is None and moment.start > LOOKBACK else None
     if window_from is not None:
@@ -112,7 +128,8 @@ def context(
     )
     if highlight is not None and all(r.id != highlight for r in rows):
         rows.insert(0, annotation_service.get(session, annotation_id=highlight, viewer=viewer))
-    items = views.to_public_many(session, rows, site=site, viewer=viewer)
+    on_hand = (recording, parts["event"], *segments, *on_recording)
+    items = views.to_public_many(session, rows, site=site, viewer=viewer, known=on_hand)
     ends = [s.end for s in segments] + [a.end or a.start or 0 for a in items]
     span = recording.duration or max([*ends, moment.end or moment.start, 1.0])
     current = focus or segment_service.at_time(session, recording=recording, t=moment.start)
@@ -120,7 +137,7 @@ def context(
         session, recording=recording, at=moment.start, before=CUES_BEFORE, after=CUES_AFTER
     )
     return {
-        "event": event,
+        **parts,
         "recording": recording,
         "moment": moment,
         "notices": notices,
@@ -134,15 +151,16 @@ def context(
         "lit": _lit(segments, current),
         "focus": focus,
         "next_session": _after_break(segments, current, moment.start),
-        "speakers_by_segment": speakers,
         "items": items,
         "next_key": next_key,
         "window_from": window_from,
         "filters": filters,
         "kinds": [k.value for k in AnnotationKind],
         "speaker_choices": speaker_choices,
-        "form_speakers": speaker_options(session, recording=recording, speakers=speakers),
-        "tags": tags,
+        # For the annotate and turn forms, which only a signed-in viewer has.
+        "form_speakers": speaker_options(session, recording=recording, speakers=speakers)
+        if viewer is not None
+        else [],
         "highlight": highlight,
         "form": form or AnnotateForm(),
         "lane": turn_service.lane(session, recording=recording, span=span),
@@ -152,7 +170,6 @@ def context(
         else [],
         "transcript": transcript,
         "has_transcript": bool(transcript.cues),
-        **player(session, recording=recording),
         "page_data": {
             **_page_data(
                 recording, segments, moment, span, highlight, site, youtube_api_url, transcript

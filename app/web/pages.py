@@ -46,9 +46,15 @@ def navigator_page(
 ) -> HTMLResponse:
     """The navigator at `moment`; `extra` names what it focuses, highlights or refused."""
     settings = request.app.state.settings
+    parts = request.app.state.pages.parts(
+        ("navigator", recording.id),
+        session,
+        lambda: navigator.shared_parts(session, recording=recording),
+    )
     ctx = navigator.context(
         session,
         recording=recording,
+        parts=parts,
         moment=moment,
         filters=filters or navigator.Filters(),
         key=paged.key if paged else None,
